@@ -1,0 +1,33 @@
+"""Annotate: sentences, entity mentions, dates, quantities and quotes of each article."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storylens.annotate.dates import find_dates
+from storylens.annotate.entities import find_mentions
+from storylens.annotate.quantities import find_quantities
+from storylens.annotate.quotes import find_quotes
+from storylens.annotate.sentences import split_sentences
+from storylens.model import Annotation, Article
+
+
+def annotate(articles: Sequence[Article]) -> dict[str, Annotation]:
+    """An Annotation per article id; entity recognition runs over the whole batch at once."""
+    mentions = find_mentions((article.id, article.text) for article in articles)
+    return {article.id: _annotate_one(article, mentions[article.id]) for article in articles}
+
+
+def _annotate_one(article: Article, mentions: tuple) -> Annotation:  # type: ignore[type-arg]
+    published = article.published.date() if article.published else None
+    return Annotation(
+        article_id=article.id,
+        sentences=split_sentences(article.id, article.text),
+        mentions=mentions,
+        dates=find_dates(article.id, article.text, published),
+        quantities=find_quantities(article.id, article.text),
+        quotes=find_quotes(article.id, article.text, mentions),
+    )
+
+
+__all__ = ["annotate"]

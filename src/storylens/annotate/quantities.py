@@ -1,0 +1,116 @@
+"""Numbers that facts hinge on: durations, ages, counts of things, percentages and money.
+
+Each becomes a `Quantity` with a value in a common unit (durations in years), so that "nearly a
+decade" and "five years" can be compared, and whether the source hedged ("nearly", "about").
+"""
+
+from __future__ import annotations
+
+import re
+
+from storylens.model import Quantity
+
+NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+                "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+                "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+                "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+                "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200, "thousands": 2000}
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6,
+          "bn": 1e9}
+YEARS_PER_UNIT = {"decade": 10.0, "year": 1.0, "month": 1 / 12, "week": 7 / 365.25,
+                  "day": 1 / 365.25, "hour": 1 / 8766, "century": 100.0}
+HEDGES = r"(?:nearly|almost|about|around|roughly|some|approximately|more than|over|at least|up to|" \
+         r"fewer than|less than|close to|just over|just under|an estimated)"
+_NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_NUMBER_WORD})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
+_SCALE = r"(?:\s*(?:thousand|million|billion|trillion|bn|k|m)\b)?"
+_DURATION_UNIT = r"(?P<unit>decades?|years?|months?|weeks?|days?|hours?|centur(?:y|ies))"
+
+DURATION = re.compile(rf"\b(?P<hedge>{HEDGES}\s+)?(?P<number>{_NUMBER}){_SCALE}\s+{_DURATION_UNIT}"
+                      rf"(?P<tail>\s+or so)?\b(?!\s+(?:old|ago|earlier|later|before|after))",
+                      re.IGNORECASE)
+AGE = re.compile(r"(?:,\s*(?P<age>\d{1,3})\s*,)|(?:\baged\s+(?P<aged>\d{1,3})\b)|"
+                 r"(?:\b(?P<old>\d{1,3})[- ]years?[- ]old\b)", re.IGNORECASE)
+PERCENT = re.compile(rf"\b(?P<hedge>{HEDGES}\s+)?(?P<number>\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)",
+                     re.IGNORECASE)
+MONEY = re.compile(rf"(?P<hedge>{HEDGES}\s+)?(?P<currency>[$€£¥])\s?(?P<number>\d[\d,]*(?:\.\d+)?)"
+                   rf"(?P<scale>{_SCALE})", re.IGNORECASE)
+COUNT = re.compile(rf"\b(?P<hedge>{HEDGES}\s+)?(?P<number>{_NUMBER})(?P<scale>{_SCALE})"
+                   r"(?P<tail>\s+or so)?\s+(?:of\s+the\s+)?(?P<noun>[a-z]+)", re.IGNORECASE)
+# Words after a number that make it a date, time or position rather than a count of something.
+NOT_COUNTED = {"am", "pm", "percent", "per", "o", "of", "and", "or", "to", "in", "on", "at",
+               "the", "a", "service", "th", "st", "nd", "rd",
+               # durations used as date offsets ("three days after") are dates, not counts
+               "day", "days", "week", "weeks", "month", "months", "year", "years", "decade",
+               "decades", "hour", "hours", "minute", "minutes"}
+
+
+def parse_number(text: str) -> float | None:
+    cleaned = text.lower().replace(",", "").strip()
+    try:
+        return float(cleaned)
+    except ValueError:
+        pass
+    parts = re.split(r"[- ]", cleaned)
+    values = [NUMBER_WORDS.get(part) for part in parts]
+    if any(value is None for value in values):
+        return None
+    return float(sum(value for value in values if value is not None))
+
+
+def _scaled(value: float, scale: str | None) -> float:
+    return value * SCALES.get((scale or "").strip().lower(), 1.0)
+
+
+def find_quantities(article_id: str, text: str) -> tuple[Quantity, ...]:
+    """Durations, ages, percentages, money and counts in `text`, without overlaps."""
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(match: re.Match[str], value: float, unit: str, approximate: bool) -> None:
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            return
+        taken.append((match.start(), match.end()))
+        found.append(Quantity(article_id, match.start(), match.end(), match.group(0).strip(),
+                              value, unit, approximate))
+
+    for match in DURATION.finditer(text):
+        number = parse_number(match.group("number"))
+        if number is not None:
+            unit = match.group("unit").lower().rstrip("s").replace("centurie", "century")
+            add(match, number * YEARS_PER_UNIT[unit], "years",
+                bool(match.group("hedge") or match.group("tail")))
+    for match in AGE.finditer(text):
+        add(match, float(match.group("age") or match.group("aged") or match.group("old")), "age", False)
+    for match in PERCENT.finditer(text):
+        add(match, float(match.group("number")), "percent", bool(match.group("hedge")))
+    for match in MONEY.finditer(text):
+        value = _scaled(float(match.group("number").replace(",", "")), match.group("scale"))
+        add(match, value, match.group("currency"), bool(match.group("hedge")))
+    for match in COUNT.finditer(text):
+        _add_count(match, add)
+    return tuple(sorted(found, key=lambda quantity: quantity.start))
+
+
+def _add_count(match: re.Match[str], add) -> None:  # type: ignore[no-untyped-def]
+    noun = match.group("noun").lower()
+    number = parse_number(match.group("number"))
+    if number is None or noun in NOT_COUNTED or _is_clock_or_year(match.group("number")):
+        return
+    if match.group("number").lower() in {"a", "an"}:
+        return  # "a bridge" is an article, not a count
+    add(match, _scaled(number, match.group("scale")), _singular(noun),
+        bool(match.group("hedge") or match.group("tail")))
+
+
+def _is_clock_or_year(number: str) -> bool:
+    return ":" in number or bool(re.fullmatch(r"(?:19|20)\d{2}", number))
+
+
+def _singular(noun: str) -> str:
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    if noun.endswith("s") and not noun.endswith("ss"):
+        return noun[:-1]
+    return noun

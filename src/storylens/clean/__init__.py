@@ -1,0 +1,156 @@
+"""Clean: raw documents to `Article` records with clean text, metadata and the removed lines.
+
+HTML goes through trafilatura for the main text and metadata; plain text (and trafilatura's
+output, which still carries bylines and share widgets) goes through line scoring. Everything
+removed is kept on the article with its reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+import py3langid
+
+from storylens.clean.boilerplate import judge_lines, line_key, repeated_lines, words
+from storylens.clean.html import extract, visible_lines
+from storylens.clean.metadata import parse_date, take_metadata
+from storylens.config import CleanSettings
+from storylens.errors import InputError
+from storylens.model import Article, DatePrecision, Failure, Raw, RemovedLine
+
+log = logging.getLogger(__name__)
+
+HARD_WRAP_MIN, HARD_WRAP_MAX = 50, 90  # line lengths of text wrapped by an editor or mailer
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    raw: Raw
+    lines: list[str]
+    fields: dict[str, str]
+    removed: list[RemovedLine]
+
+
+def clean_batch(raws: list[Raw], settings: CleanSettings | None = None) -> tuple[list[Article], list[Failure]]:
+    """Articles for every raw document that holds enough text; a Failure for each other one."""
+    settings = settings or CleanSettings()
+    prepared: list[_Prepared] = []
+    failures: list[Failure] = []
+    for raw in raws:
+        try:
+            prepared.append(_prepare(raw))
+        except InputError as exc:
+            failures.append(Failure(exc.origin, "clean", exc.reason))
+    repeated = repeated_lines([item.lines for item in prepared])
+    articles: list[Article] = []
+    for item in prepared:
+        try:
+            articles.append(_finish(item, repeated, settings))
+        except InputError as exc:
+            failures.append(Failure(exc.origin, "clean", exc.reason))
+    return articles, failures
+
+
+def clean_one(raw: Raw, settings: CleanSettings | None = None) -> Article:
+    """One document on its own (no batch-level repetition signal); raises InputError."""
+    item = _prepare(raw)
+    return _finish(item, set(), settings or CleanSettings())
+
+
+def _prepare(raw: Raw) -> _Prepared:
+    fields = {name: value for name, value in (("title", raw.title), ("date", raw.published),
+              ("source", raw.outlet), ("author", raw.byline), ("url", raw.url)) if value}
+    if raw.format != "html":
+        return _Prepared(raw, split_paragraphs(raw.content), fields, [])
+    page = extract(raw.content, raw.origin)
+    found = {"title": page.title, "date": page.date, "source": page.site, "author": page.author,
+             "url": page.url}
+    for name, value in found.items():
+        if value:
+            fields.setdefault(name, value)
+    lines = split_paragraphs(page.text)
+    kept_keys = {line_key(line) for line in lines}
+    outside = [RemovedLine(line, "outside the main text (trafilatura)")
+               for line in visible_lines(raw.content) if line_key(line) not in kept_keys]
+    return _Prepared(raw, lines, fields, outside)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Non-empty lines; lines hard-wrapped inside a paragraph are joined back first."""
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines: list[str] = []
+    for block in blocks:
+        block_lines = [" ".join(line.split()) for line in block.split("\n") if line.strip()]
+        if _is_hard_wrapped(block_lines):
+            lines.append(" ".join(block_lines))
+        else:
+            lines.extend(block_lines)
+    return lines
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    if len(lines) < 3:
+        return False
+    wrapped = sum(HARD_WRAP_MIN <= len(line) <= HARD_WRAP_MAX for line in lines[:-1])
+    return wrapped >= 0.8 * (len(lines) - 1) and len({len(line) for line in lines[:-1]}) > 1
+
+
+def _finish(item: _Prepared, repeated: set[str], settings: CleanSettings) -> Article:
+    lines, meta = take_metadata(item.lines, item.fields.get("title"))
+    fields = {**meta.fields, **item.fields}
+    removed = list(item.removed) + [RemovedLine(line, reason) for line, reason in meta.removed]
+    kept = []
+    for verdict in judge_lines(lines, repeated, settings.boilerplate_threshold):
+        if verdict.reason == "kept":
+            kept.append(verdict.text)
+        else:
+            removed.append(RemovedLine(verdict.text, verdict.reason))
+    text = "\n\n".join(kept)
+    count = len(words(text))
+    if count < settings.min_article_words:
+        raise InputError(item.raw.origin, f"only {count} words of article text after cleaning "
+                         f"(at least {settings.min_article_words} needed)")
+    return _article(item.raw, text, fields, tuple(removed))
+
+
+def _article(raw: Raw, text: str, fields: dict[str, str], removed: tuple[RemovedLine, ...]) -> Article:
+    published, precision = _published(fields.get("date"))
+    digest = hashlib.sha1(f"{raw.origin}\0{text}".encode()).hexdigest()[:10]
+    return Article(id=f"a{digest}", text=text, title=fields.get("title") or _first_words(text),
+                   outlet=fields.get("source") or _outlet_from(fields.get("url"), raw.origin),
+                   origin=raw.origin, format=raw.format, url=fields.get("url"),
+                   published=published, published_precision=precision,
+                   language=py3langid.classify(text[:2000])[0], byline=fields.get("author"),
+                   removed=removed)
+
+
+def _published(value: str | None) -> tuple[datetime | None, DatePrecision | None]:
+    if not value:
+        return None, None
+    parsed = parse_date(value)
+    if parsed is None:
+        log.warning("cannot read the date %r; the article has no publication date", value)
+        return None, None
+    return parsed.replace(tzinfo=None), DatePrecision.DAY
+
+
+def _outlet_from(url: str | None, origin: str) -> str:
+    if url:
+        host = urlparse(url).hostname or ""
+        if host:
+            return host.removeprefix("www.")
+    return Path(origin.split(":")[0].split("#")[0]).stem
+
+
+def _first_words(text: str, count: int = 10) -> str:
+    first = text.split("\n", 1)[0].split()
+    return " ".join(first[:count]) + ("…" if len(first) > count else "")
+
+
+__all__ = ["clean_batch", "clean_one", "split_paragraphs"]

@@ -1,0 +1,129 @@
+"""Plain-text boilerplate removal by scoring each line on general features.
+
+Web pages flattened to text keep navigation, captions, credits, share and comment widgets, app
+prompts and video titles between the paragraphs of the article. They differ from article prose in
+shape more than in wording: they are short, lack sentence punctuation, carry few function words,
+use interface vocabulary, repeat across pages of the batch, and sit at the edges of the page.
+Each feature adds to a score in [0, 1]; lines above the threshold are removed and kept for audit.
+The weights were set by hand on the bundled examples and checked on the scrapinghub pages
+rendered to plain text (`bench/extraction.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,:]\d+)*")
+# Vocabulary of page furniture rather than of news: interface actions and media labels.
+INTERFACE_WORDS = frozenset(
+    "share shares shared comment comments subscribe subscription subscribers newsletter newsletters"
+    " app apps download follow login log sign signup register click tap watch live video videos"
+    " photo photos image images gallery credit credits copyright reserved advertisement advert"
+    " sponsored cookie cookies privacy terms menu home skip print email facebook twitter instagram"
+    " whatsapp linkedin youtube tiktok reddit telegram newsroom powered built site read related"
+    " trending popular recommended playlist podcast reaction reactions notifications alerts"
+    " browser update updates upgrade more".split()
+)
+VIDEO_DURATION = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*$")
+CREDIT = re.compile(r"(?:©|\(c\)|\b(?:photo|image|picture|video|credit|getty|afp|ap photo)\b\s*[:/|])",
+                    re.IGNORECASE)
+COUNT_LABEL = re.compile(r"^\d[\d,.]*\s*[^\W\d_]+$")  # "12 comments", "3 shares"
+TERMINAL = ('.', '!', '?', '"', '”', "'", '’', ':', ')')
+
+# Lines of at least this many words are prose however they look; page furniture is short.
+LONG_LINE_WORDS = 25
+# Short lines seen in at least this many documents of a batch are templates, not reporting.
+REPEATED_IN_DOCUMENTS = 2
+REPEATED_MAX_WORDS = 12
+
+
+@dataclass(frozen=True)
+class LineVerdict:
+    text: str
+    score: float
+    reason: str
+
+
+def words(line: str) -> list[str]:
+    return WORD.findall(line)
+
+
+def line_key(line: str) -> str:
+    """The form under which a line is compared with the lines of other documents."""
+    return " ".join(word.lower() for word in words(line))
+
+
+def repeated_lines(documents: list[list[str]]) -> set[str]:
+    """Short lines that occur in several documents of a batch (site templates, widgets)."""
+    counts: Counter[str] = Counter()
+    for lines in documents:
+        counts.update({line_key(line) for line in lines if 0 < len(words(line)) <= REPEATED_MAX_WORDS})
+    return {key for key, seen in counts.items() if key and seen >= REPEATED_IN_DOCUMENTS}
+
+
+def score_line(line: str, *, edge: float, repeated: bool) -> tuple[float, str]:
+    """Boilerplate score of one line and the main reason. `edge` is 1 at the page edges, 0 mid-body."""
+    tokens = words(line)
+    if not tokens:
+        return 1.0, "no words"
+    if len(tokens) >= LONG_LINE_WORDS and line.rstrip().endswith(TERMINAL):
+        return 0.0, "prose"
+    lowered = [token.lower() for token in tokens]
+    features = _features(line, tokens, lowered, edge, repeated)
+    score = sum(weight for weight, _ in features)
+    reason = max(features, key=lambda item: item[0])[1] if features else "prose"
+    return max(0.0, min(1.0, score)), reason
+
+
+def _features(line: str, tokens: list[str], lowered: list[str], edge: float,
+              repeated: bool) -> list[tuple[float, str]]:
+    count = len(tokens)
+    stop_share = sum(token in ENGLISH_STOP_WORDS for token in lowered) / count
+    interface_share = sum(token in INTERFACE_WORDS for token in lowered) / count
+    features: list[tuple[float, str]] = []
+    if not line.rstrip().endswith(TERMINAL):
+        features.append((0.25, "no sentence punctuation"))
+    if count <= 6:
+        features.append((0.2, "very short line"))
+    elif count <= 12:
+        features.append((0.1, "short line"))
+    if stop_share < 0.15 and count >= 3:
+        features.append((0.1, "few function words"))
+    if interface_share > 0:
+        features.append((min(0.5, 0.2 + interface_share), "page interface words"))
+    if VIDEO_DURATION.search(line):
+        features.append((0.5, "video title with duration"))
+    if CREDIT.search(line):
+        features.append((0.45, "photo or video credit"))
+    if COUNT_LABEL.match(line.strip()):
+        features.append((0.3, "counter widget"))
+    if repeated:
+        features.append((0.35, "repeated across pages"))
+    features.append((0.15 * edge, "at the page edge"))
+    if line.rstrip().endswith(TERMINAL) and count >= 12:
+        features.append((-0.3, "prose"))
+    return features
+
+
+def edge_weights(lines: list[str]) -> list[float]:
+    """1.0 for lines outside the longest run of prose, fading to 0 inside it."""
+    prose = [len(words(line)) >= 15 for line in lines]
+    if not any(prose):
+        return [0.0] * len(lines)
+    first = prose.index(True)
+    last = len(prose) - 1 - prose[::-1].index(True)
+    return [0.0 if first <= i <= last else 1.0 for i in range(len(lines))]
+
+
+def judge_lines(lines: list[str], repeated: set[str], threshold: float) -> list[LineVerdict]:
+    """A verdict per line: a score above `threshold` marks boilerplate."""
+    edges = edge_weights(lines)
+    verdicts = []
+    for line, edge in zip(lines, edges, strict=True):
+        score, reason = score_line(line, edge=edge, repeated=line_key(line) in repeated)
+        verdicts.append(LineVerdict(line, score, reason if score > threshold else "kept"))
+    return verdicts

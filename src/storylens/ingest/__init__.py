@@ -1,0 +1,127 @@
+"""Ingest: files, folders and stdin to `Raw` documents, each with its origin.
+
+Formats are chosen by extension: .txt/.md/.text (plain text), .html/.htm, .json/.jsonl,
+.warc/.warc.gz. Anything that cannot be read becomes a `Failure` naming the file and the reason;
+the other inputs go on.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from storylens.config import IngestSettings
+from storylens.errors import InputError
+from storylens.ingest.decode import decode
+from storylens.ingest.records import read_json, read_json_lines
+from storylens.ingest.warc import read_warc
+from storylens.model import Failure, Raw
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".json", ".jsonl", ".ndjson", ".warc", ".gz"}
+STDIN = "-"
+
+
+def read_inputs(paths: Iterable[str], settings: IngestSettings | None = None) -> tuple[list[Raw], list[Failure]]:
+    """Every document under `paths` (files, folders searched recursively, or "-" for stdin)."""
+    settings = settings or IngestSettings()
+    raws: list[Raw] = []
+    failures: list[Failure] = []
+    for item in iter_documents(paths, settings):
+        (raws if isinstance(item, Raw) else failures).append(item)
+    return raws, failures
+
+
+def iter_documents(paths: Iterable[str], settings: IngestSettings) -> Iterator[Raw | Failure]:
+    for path in paths:
+        if path == STDIN:
+            yield from read_bytes(sys.stdin.buffer.read(), "<stdin>", None, settings)
+            continue
+        yield from _read_path(Path(path), settings)
+
+
+def _read_path(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        if not files:
+            yield Failure(str(path), "ingest", "the folder holds no files")
+        for file in files:
+            yield from _read_file(file, settings)
+    elif path.exists():
+        yield from _read_file(path, settings)
+    else:
+        yield Failure(str(path), "ingest", "no such file or folder")
+
+
+def _read_file(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
+    origin = str(path)
+    suffix = _suffix(path)
+    if suffix not in KNOWN_SUFFIXES:
+        yield Failure(origin, "ingest", f"unknown format '{suffix or path.name}'; storylens reads "
+                      ".txt, .md, .html, .htm, .json, .jsonl, .warc and .warc.gz")
+        return
+    try:
+        size = path.stat().st_size
+        if size > settings.max_bytes:
+            raise InputError(origin, f"the file is {size:,} bytes, over the limit of "
+                             f"{settings.max_bytes:,}; raise [ingest] max_bytes to read it")
+        data = path.read_bytes()
+    except InputError as exc:
+        yield Failure(exc.origin, "ingest", exc.reason)
+        return
+    except OSError as exc:
+        yield Failure(origin, "ingest", f"cannot read the file ({exc.strerror or exc})")
+        return
+    yield from read_bytes(data, origin, suffix, settings)
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith(".warc.gz"):
+        return ".warc"
+    return path.suffix.lower()
+
+
+def read_bytes(data: bytes, origin: str, suffix: str | None,
+               settings: IngestSettings) -> Iterator[Raw | Failure]:
+    """Documents in `data`; `suffix` None means sniff the format from the content (stdin)."""
+    if len(data) > settings.max_bytes:
+        yield Failure(origin, "ingest", f"{len(data):,} bytes, over the limit of {settings.max_bytes:,}")
+        return
+    if suffix == ".warc" or (suffix is None and data[:4] == b"WARC"):
+        yield from read_warc(data, origin)
+        return
+    try:
+        text = decode(data, origin)
+    except InputError as exc:
+        yield Failure(exc.origin, "ingest", exc.reason)
+        return
+    yield from _read_text(text, origin, suffix or _sniff(text), settings)
+
+
+def _sniff(text: str) -> str:
+    head = text.lstrip()[:200].lower()
+    if head.startswith("{") or head.startswith("["):
+        return ".jsonl" if head.startswith("{") and "\n{" in text else ".json"
+    if head.startswith("<!doctype html") or head.startswith("<html") or "<body" in text[:5000].lower():
+        return ".html"
+    return ".txt"
+
+
+def _read_text(text: str, origin: str, suffix: str, settings: IngestSettings) -> Iterator[Raw | Failure]:
+    if suffix == ".json":
+        yield from read_json(text, origin, settings)
+    elif suffix in {".jsonl", ".ndjson"}:
+        yield from read_json_lines(text, origin, settings)
+    elif suffix in HTML_SUFFIXES:
+        yield Raw(origin=origin, format="html", content=text)
+    else:
+        yield Raw(origin=origin, format="text", content=text)
+
+
+__all__ = ["iter_documents", "read_bytes", "read_inputs"]

@@ -1,0 +1,74 @@
+"""JSON and JSON Lines: one article per object, fields found by configurable names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+from storylens.config import IngestSettings
+from storylens.errors import InputError
+from storylens.model import Failure, Raw
+
+
+def _first(record: dict[str, Any], names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = record.get(name)
+        if isinstance(value, list):
+            value = ", ".join(str(item) for item in value if item)
+        if value not in (None, ""):
+            return str(value)
+    return None
+
+
+def raw_from_record(record: Any, origin: str, settings: IngestSettings) -> Raw:
+    if not isinstance(record, dict):
+        raise InputError(origin, f"expected a JSON object, found {type(record).__name__}")
+    text = _first(record, settings.text_fields)
+    if text is None or not text.strip():
+        raise InputError(origin, f"no article text: none of the fields {list(settings.text_fields)}"
+                         " holds text; name the field with --field text=NAME")
+    fmt = "html" if text.lstrip().startswith("<") else "text"
+    return Raw(origin=origin, format=fmt, content=text,
+               title=_first(record, settings.title_fields), url=_first(record, settings.url_fields),
+               published=_first(record, settings.date_fields),
+               outlet=_first(record, settings.source_fields),
+               byline=_first(record, settings.author_fields))
+
+
+def read_json(text: str, origin: str, settings: IngestSettings) -> Iterator[Raw | Failure]:
+    """A .json file: one object, or a list of objects."""
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        if "\n{" in text.strip():  # several objects, one per line, in a .json file
+            yield from read_json_lines(text, origin, settings)
+            return
+        yield Failure(origin, "ingest", f"malformed JSON ({exc}); fix the file or save it as .jsonl")
+        return
+    records = data if isinstance(data, list) else [data]
+    for number, record in enumerate(records, start=1):
+        where = origin if len(records) == 1 else f"{origin}#{number}"
+        yield _one(record, where, settings)
+
+
+def read_json_lines(text: str, origin: str, settings: IngestSettings) -> Iterator[Raw | Failure]:
+    """A .jsonl file: a malformed line fails alone, the other lines are read."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{origin}:{number}"
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            yield Failure(where, "ingest", f"malformed JSON line ({exc})")
+            continue
+        yield _one(record, where, settings)
+
+
+def _one(record: Any, origin: str, settings: IngestSettings) -> Raw | Failure:
+    try:
+        return raw_from_record(record, origin, settings)
+    except InputError as exc:
+        return Failure(exc.origin, "ingest", exc.reason)

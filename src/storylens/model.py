@@ -1,0 +1,273 @@
+"""The records that travel between stages.
+
+Every record is a frozen dataclass; `to_dict` turns any of them (or a tuple of them) into plain
+JSON-ready data. Spans are character offsets into `Article.text`, so every later statement can be
+shown in its source. `SCHEMA_VERSION` changes whenever a field changes meaning or disappears.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+SCHEMA_VERSION = "1.0"
+
+
+class DatePrecision(enum.StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class DerivationKind(enum.StrEnum):
+    DUPLICATE = "duplicate"
+    REPRINT = "reprint"
+    REWRITE = "rewrite"
+
+
+class ConflictKind(enum.StrEnum):
+    NUMBER = "number"
+    DURATION = "duration"
+    DATE = "date"
+    QUOTE_ATTRIBUTION = "quote_attribution"
+
+
+@dataclass(frozen=True)
+class Raw:
+    """One input document before cleaning: its content and whatever metadata came with it."""
+
+    origin: str  # path, "path:line" for JSON lines, "path#record" for WARC, or "<stdin>"
+    format: str  # "text", "html"
+    content: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    byline: str | None = None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An input that could not be used, and why; reported to the user, never silently dropped."""
+
+    origin: str
+    stage: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RemovedLine:
+    """A line taken out of the text during cleaning, kept for audit."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    text: str
+    title: str
+    outlet: str
+    origin: str
+    format: str
+    url: str | None = None
+    published: datetime | None = None
+    published_precision: DatePrecision | None = None
+    language: str | None = None
+    byline: str | None = None
+    removed: tuple[RemovedLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class Span:
+    article_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A named entity as written in one article, before entities are merged across articles."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    label: str  # spaCy label: PERSON, ORG, GPE, LOC, ...
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number, count or duration found in a sentence, normalised so that sources can be compared."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    value: float
+    unit: str  # "years", "people", "percent", "" for a bare number, ...
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class DateMention:
+    article_id: str
+    start: int
+    end: int
+    text: str
+    value: date
+    precision: DatePrecision
+    relative: bool  # resolved against the publication date or an earlier date in the text
+
+
+@dataclass(frozen=True)
+class QuoteMention:
+    article_id: str
+    start: int
+    end: int
+    text: str  # the words inside the quotation marks
+    speaker: str | None  # as written (or the name a pronoun was resolved to)
+    speaker_span: Span | None
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """Everything annotate found in one article."""
+
+    article_id: str
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[Mention, ...]
+    dates: tuple[DateMention, ...]
+    quantities: tuple[Quantity, ...]
+    quotes: tuple[QuoteMention, ...]
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    name: str
+    label: str
+    aliases: tuple[str, ...]
+    mentions: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    article_ids: tuple[str, ...]
+    label: str
+    first_published: datetime | None
+    last_published: datetime | None
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    source_sentence: int
+    derived_sentence: int
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Derivation:
+    source: str
+    derived: str
+    kind: DerivationKind
+    reused_share: float  # share of the derived article's sentences aligned to the source
+    exact_share: float  # share of the derived article's sentences copied (nearly) word for word
+    pairs: tuple[AlignedPair, ...]
+    direction_evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    spans: tuple[Span, ...]
+    text: str  # the wording of the representative span
+    articles: tuple[str, ...]
+    independent_voices: int
+    voice_groups: tuple[tuple[str, ...], ...]  # supporters grouped by common origin
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: ConflictKind
+    first: Span
+    second: Span
+    first_value: str
+    second_value: str
+    explanation: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    speaker: str | None
+    spans: tuple[Span, ...]
+    variants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    text: str
+    citations: tuple[Span, ...]  # the first citation is the span the text was taken from
+    independent_voices: int
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    date: date
+    precision: DatePrecision
+    description: str
+    citations: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Briefing:
+    story: Story
+    summary: tuple[SummaryLine, ...]
+    claims: tuple[Claim, ...]
+    conflicts: tuple[Conflict, ...]
+    timeline: tuple[TimelineEvent, ...]
+    quotes: tuple[Quote, ...]
+    entities: tuple[Entity, ...]
+    derivations: tuple[Derivation, ...]
+    articles: tuple[Article, ...]
+    sentences: tuple[Sentence, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class BriefingSet:
+    """The result of one `brief` run: a briefing per story plus every input that failed."""
+
+    briefings: tuple[Briefing, ...]
+    failures: tuple[Failure, ...]
+    stage_seconds: tuple[tuple[str, float], ...] = ()
+    schema_version: str = SCHEMA_VERSION
+
+
+def to_dict(value: Any) -> Any:
+    """Plain JSON-ready data for any record, tuple, enum or date."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_dict(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [to_dict(item) for item in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
