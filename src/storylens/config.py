@@ -58,7 +58,7 @@ class ProvenanceSettings:
     # Sentences whose token sets overlap this much count as copied word for word.
     exact_sentence_similarity: float = 0.85
     # Sentences above this combined similarity are aligned as the same sentence reworded.
-    aligned_sentence_similarity: float = 0.5
+    aligned_sentence_similarity: float = 0.45
     # A derived article needs this share of its sentences aligned to a source to be a derivation.
     min_reused_share: float = 0.4
     duplicate_share: float = 0.9
@@ -67,7 +67,7 @@ class ProvenanceSettings:
 @dataclass(frozen=True)
 class CrosscheckSettings:
     # Sentences of different articles at or above this similarity state the same fact.
-    claim_similarity: float = 0.5
+    claim_similarity: float = 0.45
     quote_match: float = 85.0  # rapidfuzz ratio for two quotes to be the same words
 
 

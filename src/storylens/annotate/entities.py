@@ -97,16 +97,16 @@ def merge_entities(mentions: Iterable[Mention]) -> tuple[Entity, ...]:
 
 
 def _find_group(groups: list[list[Mention]], mention: Mention) -> list[Mention] | None:
-    person = mention.label == "PERSON"
-    candidates = []
-    for group in groups:
-        head = group[0]
-        if person and head.label == "PERSON" and same_person(head.text, mention.text):
-            candidates.append(group)
-        elif strip_title(head.text).lower() == strip_title(mention.text).lower():
-            return group
-    # A surname alone fits several people: attach it only when the choice is unambiguous.
-    return candidates[0] if len(candidates) == 1 else None
+    """The group a mention joins: a compatible person (spaCy often mislabels a lone surname),
+    else a group with the same name; None starts a new group."""
+    if mention.label == "PERSON" or len(mention.text.split()) == 1:
+        people = [g for g in groups if g[0].label == "PERSON" and same_person(g[0].text, mention.text)]
+        if len(people) == 1:  # a surname alone that fits several people stays on its own
+            return people[0]
+        if people:
+            return None
+    name = strip_title(mention.text).lower()
+    return next((g for g in groups if strip_title(g[0].text).lower() == name), None)
 
 
 def _entity(index: int, group: list[Mention]) -> Entity:

@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make brief` and `make test`. Both create .venv when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: brief test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(STAMP)
+
+brief: $(STAMP)
+	$(BIN)/storylens brief examples -o build/brief.html --json build/brief.json --md build/brief.md
+
+test: $(DEV_STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+bench: $(DEV_STAMP)
+	$(BIN)/python bench/brief_speed.py
+	$(BIN)/python bench/extraction.py
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

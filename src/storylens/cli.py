@@ -1,0 +1,135 @@
+"""The `storylens` command: thin wrappers over the library functions.
+
+Exit codes: 0 every input was briefed; 1 some inputs failed (each is named with its reason, the
+rest are briefed); 2 usage error (bad option, nothing to read, unreadable settings).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from storylens.config import Settings, load_settings
+from storylens.errors import StorylensError
+from storylens.model import BriefingSet
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+PROGRESS_MIN_INPUTS = 5  # below this a progress bar is noise
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn a pile of news articles into a faithful, source-cited briefing.")
+err = Console(stderr=True)
+
+
+@app.callback()
+def _root(verbose: Annotated[int, typer.Option("--verbose", "-v", count=True,
+                                               help="More log output (-v info, -vv debug).")] = 0) -> None:
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command("brief")
+def brief_command(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders of articles; - reads stdin.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the HTML briefing here.")] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write the JSON briefing here.")] = None,
+    md_path: Annotated[Path | None, typer.Option("--md", help="Write the Markdown briefing here.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="TOML settings file.")] = None,
+    field: Annotated[list[str] | None, typer.Option("--field", help="Map a JSON field: text=content, "
+                                                    "title=headline, date=pubDate, source=..., url=...")] = None,
+    words: Annotated[int | None, typer.Option("--words", help="Summary length in words (default 120).")] = None,
+    max_bytes: Annotated[int | None, typer.Option("--max-bytes", help="Largest input file read "
+                                                  "(default 20 MiB).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")] = False,
+) -> None:
+    """Brief the articles under PATHS: summary with citations, conflicts, quotes, timeline, copies."""
+    try:
+        settings = _settings(config, field or [], words, max_bytes)
+    except StorylensError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
+    result = _run_with_progress(paths, settings)
+    if not result.briefings and not result.failures:
+        err.print("[red]error:[/] no articles found in the given paths")
+        raise typer.Exit(EXIT_USAGE)
+    _write_outputs(result, output, json_path, md_path)
+    if not quiet:
+        from storylens.render import print_terminal
+        print_terminal(result, Console())
+    raise typer.Exit(EXIT_SOME_FAILED if result.failures else EXIT_OK)
+
+
+def _settings(config: Path | None, fields: list[str], words: int | None,
+              max_bytes: int | None) -> Settings:
+    ingest: dict[str, object] = {}
+    defaults = Settings().ingest
+    for item in fields:
+        name, sep, source = item.partition("=")
+        key = f"{name.strip()}_fields"
+        if not sep or not hasattr(defaults, key):
+            raise StorylensError(f"--field {item!r}: expected NAME=FIELD with NAME one of text, "
+                                 "title, url, date, source, author")
+        ingest[key] = (source.strip(), *ingest.get(key, getattr(defaults, key)))  # type: ignore[misc]
+    if max_bytes is not None:
+        ingest["max_bytes"] = max_bytes
+    summary = {"words": words} if words is not None else {}
+    return load_settings(config, ingest=ingest, summary=summary)
+
+
+def _run_with_progress(paths: list[str], settings: Settings) -> BriefingSet:
+    from storylens.pipeline import brief
+
+    show = sys.stderr.isatty() and _count_inputs(paths) >= PROGRESS_MIN_INPUTS
+    if not show:
+        return brief(paths, settings)
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("reading", total=None)
+
+        def step(stage: str) -> None:
+            progress.update(task, description=f"{stage} done", advance=1)
+
+        return brief(paths, settings, progress=step)
+
+
+def _count_inputs(paths: list[str]) -> int:
+    total = 0
+    for path in paths:
+        p = Path(path)
+        total += sum(1 for _ in p.rglob("*")) if p.is_dir() else 1
+    return total
+
+
+def _write_outputs(result: BriefingSet, html: Path | None, json_path: Path | None,
+                   md_path: Path | None) -> None:
+    from storylens.render import to_html, to_json, to_markdown
+
+    if html:
+        _write(html, to_html(result).encode())
+        print(f"HTML briefing: {html.resolve()}")
+    if json_path:
+        _write(json_path, to_json(result))
+        print(f"JSON briefing: {json_path.resolve()}")
+    if md_path:
+        _write(md_path, to_markdown(result).encode())
+        print(f"Markdown briefing: {md_path.resolve()}")
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def main() -> None:
+    """Entry point; usage errors from typer/click exit with 2 as well."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

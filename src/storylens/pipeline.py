@@ -1,0 +1,108 @@
+"""Runs the stages in data-flow order, timing each; a bad input or story never stops the batch."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+
+from storylens.annotate import annotate
+from storylens.annotate.entities import merge_entities
+from storylens.clean import clean_batch
+from storylens.config import Settings
+from storylens.crosscheck import crosscheck
+from storylens.ingest import read_inputs
+from storylens.model import Annotation, Article, Briefing, BriefingSet, Failure, Story
+from storylens.provenance import find_derivations, origin_groups
+from storylens.stories import group_stories
+from storylens.summarize import disputed_spans, summarize
+from storylens.timeline import build_timeline
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+class StageTimer:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - started
+
+
+def brief(paths: Iterable[str], settings: Settings | None = None,
+          progress: Progress | None = None) -> BriefingSet:
+    """A briefing per story found in the files and folders under `paths`."""
+    settings = settings or Settings()
+    timer = StageTimer()
+    step = progress or (lambda _: None)
+    with timer.stage("ingest"):
+        raws, failures = read_inputs(paths, settings.ingest)
+    step("ingest")
+    with timer.stage("clean"):
+        articles, clean_failures = clean_batch(raws, settings.clean)
+    step("clean")
+    briefings = brief_articles(articles, settings, timer, step)
+    return BriefingSet(briefings=briefings.briefings, failures=tuple(failures + clean_failures +
+                                                                     list(briefings.failures)),
+                       stage_seconds=tuple(timer.seconds.items()))
+
+
+def brief_articles(articles: Sequence[Article], settings: Settings | None = None,
+                   timer: StageTimer | None = None, step: Progress | None = None) -> BriefingSet:
+    """Briefings for articles that are already clean (the web app and Spark jobs start here)."""
+    settings = settings or Settings()
+    timer = timer or StageTimer()
+    step = step or (lambda _: None)
+    with timer.stage("annotate"):
+        annotations = annotate(articles)
+    step("annotate")
+    with timer.stage("stories"):
+        mentions = {a.id: annotations[a.id].mentions for a in articles}
+        stories = group_stories(articles, mentions, settings.stories)
+    step("stories")
+    by_id = {article.id: article for article in articles}
+    briefings, failures = [], []
+    for story in stories:
+        try:
+            briefings.append(brief_story(story, by_id, annotations, settings, timer))
+        except Exception as exc:  # one story's failure must not lose the others
+            log.exception("story %s failed", story.id)
+            failures += [Failure(by_id[i].origin, "brief", f"briefing its story failed: {exc!r}")
+                         for i in story.article_ids]
+        step("story")
+    return BriefingSet(tuple(briefings), tuple(failures), tuple(timer.seconds.items()))
+
+
+def brief_story(story: Story, by_id: dict[str, Article], annotations: dict[str, Annotation],
+                settings: Settings, timer: StageTimer) -> Briefing:
+    articles = [by_id[i] for i in story.article_ids]
+    own = {a.id: annotations[a.id] for a in articles}
+    sentences = {a.id: own[a.id].sentences for a in articles}
+    with timer.stage("provenance"):
+        derivations = find_derivations(articles, sentences, settings.provenance)
+        groups = origin_groups(story.article_ids, derivations)
+    derived = {d.derived for d in derivations}
+    originals_first = sorted(articles, key=lambda a: a.id in derived)  # their wording leads
+    with timer.stage("crosscheck"):
+        entities = merge_entities(m for a in own.values() for m in a.mentions)
+        checked = crosscheck(originals_first, own, groups, entities, settings.crosscheck)
+    with timer.stage("summarize"):
+        by_key = {(s.article_id, s.index): s for a in own.values() for s in a.sentences}
+        disputed = disputed_spans(checked.conflicts, derivations)
+        summary = summarize(checked.claims, by_key, disputed, derived, settings.summary)
+    with timer.stage("timeline"):
+        timeline = build_timeline(list(own.values()), {a.id: a.text for a in articles},
+                                  checked.claim_of_sentence)
+    return Briefing(story=story, summary=summary, claims=checked.claims, conflicts=checked.conflicts,
+                    timeline=timeline, quotes=checked.quotes, entities=entities,
+                    derivations=derivations, articles=tuple(articles),
+                    sentences=tuple(s for a in own.values() for s in a.sentences))

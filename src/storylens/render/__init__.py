@@ -1,0 +1,39 @@
+"""Render: a briefing set as JSON (versioned schema), Markdown, one self-contained HTML file, or a
+short terminal view."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import jinja2
+import orjson
+
+from storylens.model import BriefingSet, to_dict
+from storylens.render import views
+from storylens.render.text import print_terminal, to_markdown
+
+SCHEMA_URL = "https://github.com/storylens/storylens/blob/main/docs/schema.md"
+
+
+def to_json(result: BriefingSet) -> bytes:
+    data: dict[str, Any] = {"schema": SCHEMA_URL, **to_dict(result)}
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2)
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    # Autoescape everywhere: article text is untrusted, and the HTML must never run it.
+    env = jinja2.Environment(loader=jinja2.PackageLoader("storylens.render", "templates"),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    env.globals.update(anchor=views.anchor, excerpt=views.excerpt, outlets=views.outlets,
+                       segments=views.article_segments, roles=views.article_roles)
+    return env
+
+
+def to_html(result: BriefingSet, title: str = "storylens briefing") -> str:
+    return _environment().get_template("briefing.html.j2").render(result=result, title=title)
+
+
+__all__ = ["print_terminal", "to_html", "to_json", "to_markdown"]

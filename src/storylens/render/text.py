@@ -1,0 +1,83 @@
+"""Markdown and the short terminal view, written directly (no HTML involved)."""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Console
+from rich.markup import escape
+
+from storylens.model import Briefing, BriefingSet
+from storylens.render.views import excerpt, outlets
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
+
+
+def _md(text: str) -> str:
+    """Article text made inert in Markdown: no raw HTML, no accidental formatting."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def to_markdown(result: BriefingSet) -> str:
+    out = ["# storylens briefing", ""]
+    for failure in result.failures:
+        out.append(f"- could not use `{failure.origin}` ({failure.stage}): {_md(failure.reason)}")
+    for briefing in result.briefings:
+        out += _story_markdown(briefing)
+    return "\n".join(out) + "\n"
+
+
+def _story_markdown(b: Briefing) -> list[str]:
+    names = outlets(b)
+    by_id = {a.id: a for a in b.articles}
+    out = ["", f"## {_md(b.story.label)}", "", f"{len(b.articles)} articles, "
+           f"{len(b.conflicts)} conflicts.", "", "### Summary", ""]
+    for line in b.summary:
+        cites = ", ".join(f"{names[c.article_id]} {c.start}-{c.end}" for c in line.citations)
+        out.append(f"- {_md(line.text)} [{_md(cites)}]")
+    if b.conflicts:
+        out += ["", "### Conflicts", ""]
+        for conflict in b.conflicts:
+            out.append(f"- **{conflict.kind.value}**: {_md(conflict.explanation)}")
+            for span in (conflict.first, conflict.second):
+                out.append(f"  - {_md(names[span.article_id])}: “{_md(excerpt(span, by_id))}”")
+    out += ["", "### Facts", "", "| claim | voices | sources |", "|---|---|---|"]
+    for claim in b.claims:
+        if len(claim.articles) > 1:
+            sources = ", ".join(names[a] for a in claim.articles)
+            out.append(f"| {_md(claim.text)} | {claim.independent_voices} | {_md(sources)} |")
+    if b.quotes:
+        out += ["", "### Quotes", ""]
+        for quote in b.quotes:
+            sources = ", ".join(dict.fromkeys(names[s.article_id] for s in quote.spans))
+            out.append(f"- {_md(quote.speaker or 'unattributed')}: “{_md(quote.text)}” ({_md(sources)})")
+    out += ["", "### Timeline", ""]
+    for event in b.timeline:
+        sources = ", ".join(dict.fromkeys(names[s.article_id] for s in event.citations))
+        out.append(f"- {event.date.isoformat()} ({event.precision.value}): {_md(event.description)} "
+                   f"({_md(sources)})")
+    out += ["", "### Provenance", ""]
+    for d in b.derivations:
+        out.append(f"- {_md(names[d.derived])} is a {d.kind.value} of {_md(names[d.source])} "
+                   f"({d.reused_share:.0%} of its sentences reused)")
+    return out
+
+
+def print_terminal(result: BriefingSet, console: Console) -> None:
+    """A short view: per story its summary lines, conflicts and copies."""
+    for b in result.briefings:
+        names = outlets(b)
+        console.rule(f"[bold]{escape(b.story.label)}[/] ({len(b.articles)} articles)")
+        for line in b.summary:
+            sources = ", ".join(dict.fromkeys(names[c.article_id] for c in line.citations))
+            console.print(f"• {escape(line.text)} [dim]\\[{escape(sources)}][/]", highlight=False)
+        for conflict in b.conflicts:
+            console.print(f"[red]conflict ({conflict.kind.value}):[/] {escape(conflict.explanation)}",
+                          highlight=False)
+        for d in b.derivations:
+            console.print(f"[dim]{escape(names[d.derived])} is a {d.kind.value} of "
+                          f"{escape(names[d.source])}[/]",
+                          highlight=False)
+    for failure in result.failures:
+        console.print(f"[yellow]could not use {escape(failure.origin)}:[/] {escape(failure.reason)}",
+                      highlight=False)

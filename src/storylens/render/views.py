@@ -1,0 +1,79 @@
+"""View models shared by the Markdown, HTML and terminal renderers: citations numbered per
+article, article texts cut into addressable sentence segments with highlighted spans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storylens.model import Article, Briefing, Span
+
+
+@dataclass(frozen=True)
+class Segment:
+    anchor: str | None  # id of a sentence that can be cited, None for text between sentences
+    pieces: tuple[tuple[str, str | None], ...]  # (text, css class of a highlighted span or None)
+
+
+def anchor(span: Span, briefing: Briefing) -> str:
+    """The id of the sentence holding `span` (citations and conflicts link to it)."""
+    for sentence in briefing.sentences:
+        if sentence.article_id == span.article_id and sentence.start <= span.start < sentence.end:
+            return f"{span.article_id}-{sentence.start}"
+    return span.article_id
+
+
+def excerpt(span: Span, articles: dict[str, Article]) -> str:
+    return articles[span.article_id].text[span.start:span.end]
+
+
+def outlets(briefing: Briefing) -> dict[str, str]:
+    return {article.id: article.outlet for article in briefing.articles}
+
+
+def article_segments(article: Article, briefing: Briefing) -> list[Segment]:
+    """The article text as sentence segments; conflict and quote spans marked inside them."""
+    marks = _marks(article.id, briefing)
+    segments: list[Segment] = []
+    cursor = 0
+    for sentence in (s for s in briefing.sentences if s.article_id == article.id):
+        if sentence.start > cursor:
+            segments.append(Segment(None, ((article.text[cursor:sentence.start], None),)))
+        pieces = _pieces(article.text, sentence.start, sentence.end, marks)
+        segments.append(Segment(f"{article.id}-{sentence.start}", pieces))
+        cursor = sentence.end
+    if cursor < len(article.text):
+        segments.append(Segment(None, ((article.text[cursor:], None),)))
+    return segments
+
+
+def _marks(article_id: str, briefing: Briefing) -> list[tuple[int, int, str]]:
+    marks = []
+    for conflict in briefing.conflicts:
+        for span in (conflict.first, conflict.second):
+            if span.article_id == article_id:
+                marks.append((span.start, span.end, "conflict"))
+    return sorted(marks)
+
+
+def _pieces(text: str, start: int, end: int, marks: list[tuple[int, int, str]]) -> tuple[tuple[str, str | None], ...]:
+    pieces: list[tuple[str, str | None]] = []
+    cursor = start
+    for mark_start, mark_end, css in marks:
+        if mark_start < cursor or mark_end > end:
+            continue
+        if mark_start > cursor:
+            pieces.append((text[cursor:mark_start], None))
+        pieces.append((text[mark_start:mark_end], css))
+        cursor = mark_end
+    if cursor < end:
+        pieces.append((text[cursor:end], None))
+    return tuple(pieces)
+
+
+def article_roles(briefing: Briefing) -> dict[str, str]:
+    """Each article's part in the story: original reporting, or a reprint / rewrite of another."""
+    names = outlets(briefing)
+    roles = {article.id: "original reporting" for article in briefing.articles}
+    for derivation in briefing.derivations:
+        roles[derivation.derived] = f"{derivation.kind.value} of {names[derivation.source]}"
+    return roles
