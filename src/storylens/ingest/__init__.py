@@ -7,8 +7,10 @@ the other inputs go on.
 
 from __future__ import annotations
 
+import gzip
 import logging
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -77,6 +79,11 @@ def _read_file(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
     except OSError as exc:
         yield Failure(origin, "ingest", f"cannot read the file ({exc.strerror or exc})")
         return
+    if suffix == ".gz":
+        data, suffix = _gunzip(data, origin, path)
+        if not data:
+            yield Failure(origin, "ingest", "not a readable gzip file, or one holding nothing")
+            return
     yield from read_bytes(data, origin, suffix, settings)
 
 
@@ -85,6 +92,16 @@ def _suffix(path: Path) -> str:
     if name.endswith(".warc.gz"):
         return ".warc"
     return path.suffix.lower()
+
+
+def _gunzip(data: bytes, origin: str, path: Path) -> tuple[bytes, str | None]:
+    """The content of a gzipped file and its inner suffix (None: sniff it)."""
+    try:
+        content = gzip.decompress(data)
+    except (OSError, EOFError, zlib.error):
+        return b"", None
+    inner = Path(path.stem).suffix.lower()
+    return content, inner if inner in KNOWN_SUFFIXES else None
 
 
 def read_bytes(data: bytes, origin: str, suffix: str | None,

@@ -10,6 +10,11 @@ from storylens.errors import InputError
 # file is binary, not text. Text in any encoding has almost none; images and archives have many.
 MAX_CONTROL_SHARE = 0.01
 _ALLOWED_CONTROLS = {9, 10, 12, 13}
+# charset-normalizer's mess ratio at or above which a decoding is noise, not text.
+MAX_CHAOS = 0.2
+MIN_SPACE_SHARE = 0.02
+MAX_WESTERN_NON_ASCII = 0.15
+WESTERN_PUNCTUATION = set("‘’“”–—…•€£©®°«»·¡¿½¼¾§¶ ")
 
 
 def looks_binary(data: bytes) -> bool:
@@ -34,7 +39,32 @@ def decode(data: bytes, origin: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    western = _as_western(data)
+    if western is not None:
+        return western
     best = charset_normalizer.from_bytes(data).best()
-    if best is None:
-        raise InputError(origin, "cannot detect the text encoding; save the file as UTF-8")
+    if best is None or best.chaos >= MAX_CHAOS or not _reads_as_text(str(best), best.coherence):
+        raise InputError(origin, "undecodable bytes: no text encoding reads this file as text; "
+                         "save it as UTF-8")
     return str(best)
+
+
+def _as_western(data: bytes) -> str | None:
+    """Windows-1252 text (the most common legacy encoding of English and Western European news)
+    when every byte above ASCII decodes to a letter or common typographic sign in it."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    extra = [ch for ch in text if ord(ch) > 127]
+    letters = sum(ch.isalpha() for ch in text)
+    # Western European text is mostly ASCII; Cyrillic or Greek in a legacy code page is not.
+    if extra and len(extra) <= MAX_WESTERN_NON_ASCII * max(letters, 1) and all(ch.isalpha() or ch in WESTERN_PUNCTUATION for ch in extra):
+        return text
+    return None
+
+
+def _reads_as_text(text: str, coherence: float) -> bool:
+    """Garbage decoded as an East Asian encoding has neither spaces nor a recognised language."""
+    spaces = sum(ch.isspace() for ch in text) / max(len(text), 1)
+    return coherence > 0 or spaces >= MIN_SPACE_SHARE
