@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from storylens.model import Mention, QuoteMention, Span
 
 QUOTE = re.compile(r"“(?P<curly>[^”]+?)”|\"(?P<straight>[^\"\n]+?)\"")
-MIN_QUOTE_WORDS = 4
+MIN_QUOTE_WORDS = 3  # shorter quoted text is a term or a title: "rail tax"
 VERBS = (r"(?:said|says|told|tells|added|adds|stated|states|declared|explained|wrote|warned|"
          r"insisted|argued|asked|replied|noted|continued|promised|claimed|recalled|admitted|"
          r"announced|acknowledged|conceded)")

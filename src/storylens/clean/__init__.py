@@ -97,8 +97,11 @@ def split_paragraphs(text: str) -> list[str]:
 def _is_hard_wrapped(lines: list[str]) -> bool:
     if len(lines) < 3:
         return False
-    wrapped = sum(HARD_WRAP_MIN <= len(line) <= HARD_WRAP_MAX for line in lines[:-1])
-    return wrapped >= 0.8 * (len(lines) - 1) and len({len(line) for line in lines[:-1]}) > 1
+    body = lines[:-1]
+    wrapped = sum(HARD_WRAP_MIN <= len(line) <= HARD_WRAP_MAX for line in body)
+    # A wrapped line breaks mid-sentence; one paragraph per line ends each with punctuation.
+    mid_sentence = sum(not line.rstrip().endswith((".", "!", "?", '"', "”")) for line in body)
+    return wrapped >= 0.8 * len(body) and mid_sentence >= 0.6 * len(body)
 
 
 def _finish(item: _Prepared, repeated: set[str], settings: CleanSettings) -> Article:

@@ -167,16 +167,30 @@ def _credits(article: Article, other: Article) -> bool:
 
 
 def _best_source_each(found: list[Derivation]) -> tuple[Derivation, ...]:
+    """One source per derived article: the one it reuses most, crediting breaking ties; then a
+    copy of a copy is traced back to the first copy's source when that fits equally well (a
+    wire story and its verbatim reprint are indistinguishable as sources)."""
+    candidates: dict[tuple[str, str], Derivation] = {(d.source, d.derived): d for d in found}
     best: dict[str, Derivation] = {}
-    for derivation in found:
+    for derivation in sorted(found, key=lambda d: (d.source, d.derived)):
         current = best.get(derivation.derived)
         if current is None or _rank(derivation) > _rank(current):
             best[derivation.derived] = derivation
+    for derived, chosen in list(best.items()):
+        seen = {derived}
+        while chosen.source in best and chosen.source not in seen:
+            seen.add(chosen.source)
+            upstream = candidates.get((best[chosen.source].source, derived))
+            if upstream is None or _rank(upstream)[:2] < _rank(chosen)[:2]:
+                break
+            chosen = upstream
+        best[derived] = chosen
     return tuple(sorted(best.values(), key=lambda d: (d.source, d.derived)))
 
 
-def _rank(derivation: Derivation) -> tuple[float, float]:
-    return (derivation.reused_share, derivation.exact_share)
+def _rank(derivation: Derivation) -> tuple[float, float, bool]:
+    credited = any("credits" in note for note in derivation.direction_evidence)
+    return (round(derivation.reused_share, 2), round(derivation.exact_share, 2), credited)
 
 
 def origin_groups(article_ids: Sequence[str], derivations: Sequence[Derivation]) -> list[list[str]]:
