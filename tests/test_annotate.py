@@ -18,22 +18,25 @@ from storylens.model import DatePrecision, Mention
 TUESDAY = date(2026, 11, 17)
 
 
-@pytest.mark.parametrize(("text", "expected", "precision"), [
-    ("He resigned on Tuesday.", "2026-11-17", DatePrecision.DAY),
-    ("Investigators said on Monday.", "2026-11-16", DatePrecision.DAY),
-    ("The train left the tracks on Saturday morning.", "2026-11-14", DatePrecision.DAY),
-    ("The hearing will be held on Friday.", "2026-11-20", DatePrecision.DAY),
-    ("It was announced yesterday.", "2026-11-16", DatePrecision.DAY),
-    ("Prices rose last month.", "2026-10-01", DatePrecision.MONTH),
-    ("He spoke last week.", "2026-11-09", DatePrecision.WEEK),
-    ("Sales fell earlier this year.", "2026-01-01", DatePrecision.YEAR),
-    ("A report is due by the end of the year.", "2026-12-01", DatePrecision.MONTH),
-    ("Inspections were ordered in March.", "2026-03-01", DatePrecision.MONTH),
-    ("It opened on 3 March 2025.", "2025-03-03", DatePrecision.DAY),
-    ("It opened on March 3, 2025.", "2025-03-03", DatePrecision.DAY),
-    ("The line opened in 2019.", "2019-01-01", DatePrecision.YEAR),
-    ("The law passed two weeks ago.", "2026-11-03", DatePrecision.WEEK),
-])
+@pytest.mark.parametrize(
+    ("text", "expected", "precision"),
+    [
+        ("He resigned on Tuesday.", "2026-11-17", DatePrecision.DAY),
+        ("Investigators said on Monday.", "2026-11-16", DatePrecision.DAY),
+        ("The train left the tracks on Saturday morning.", "2026-11-14", DatePrecision.DAY),
+        ("The hearing will be held on Friday.", "2026-11-20", DatePrecision.DAY),
+        ("It was announced yesterday.", "2026-11-16", DatePrecision.DAY),
+        ("Prices rose last month.", "2026-10-01", DatePrecision.MONTH),
+        ("He spoke last week.", "2026-11-09", DatePrecision.WEEK),
+        ("Sales fell earlier this year.", "2026-01-01", DatePrecision.YEAR),
+        ("A report is due by the end of the year.", "2026-12-01", DatePrecision.MONTH),
+        ("Inspections were ordered in March.", "2026-03-01", DatePrecision.MONTH),
+        ("It opened on 3 March 2025.", "2025-03-03", DatePrecision.DAY),
+        ("It opened on March 3, 2025.", "2025-03-03", DatePrecision.DAY),
+        ("The line opened in 2019.", "2019-01-01", DatePrecision.YEAR),
+        ("The law passed two weeks ago.", "2026-11-03", DatePrecision.WEEK),
+    ],
+)
 def test_dates_resolve_against_publication(text: str, expected: str, precision: DatePrecision) -> None:
     found = find_dates("a", text, TUESDAY)
     assert [(d.value.isoformat(), d.precision) for d in found] == [(expected, precision)]
@@ -58,16 +61,19 @@ def test_month_names_that_are_words_are_not_dates() -> None:
     assert find_dates("a", "They may march in protest.", TUESDAY) == ()
 
 
-@pytest.mark.parametrize(("text", "value", "unit", "approximate"), [
-    ("He led it for nearly a decade.", 10.0, "years", True),
-    ("He led it for five years.", 5.0, "years", False),
-    ("The crash injured 42 people.", 42.0, "people", False),
-    ("Some 3,200 or so protesters marched.", 3200.0, "protester", True),
-    ("Hallam, 58, resigned.", 58.0, "age", False),
-    ("Prices rose 4.5% in May.", 4.5, "percent", False),
-    ("The deal is worth $2.5 billion.", 2.5e9, "$", False),
-    ("It lasted six hours.", 6 / 8766, "years", False),
-])
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "approximate"),
+    [
+        ("He led it for nearly a decade.", 10.0, "years", True),
+        ("He led it for five years.", 5.0, "years", False),
+        ("The crash injured 42 people.", 42.0, "people", False),
+        ("Some 3,200 or so protesters marched.", 3200.0, "protester", True),
+        ("Hallam, 58, resigned.", 58.0, "age", False),
+        ("Prices rose 4.5% in May.", 4.5, "percent", False),
+        ("The deal is worth $2.5 billion.", 2.5e9, "$", False),
+        ("It lasted six hours.", 6 / 8766, "years", False),
+    ],
+)
 def test_quantities(text: str, value: float, unit: str, approximate: bool) -> None:
     found = find_quantities("a", text)
     assert len(found) == 1
@@ -83,13 +89,18 @@ def _person(text: str, start: int) -> Mention:
     return Mention("a", start, start + len(text), text, "PERSON")
 
 
-@pytest.mark.parametrize(("text", "speaker"), [
-    ('"We will rebuild the bridge by spring," Marsh said.', "Marsh"),
-    ('"We will rebuild the bridge by spring," said Marsh.', "Marsh"),
-    ('Marsh said: "We will rebuild the bridge by spring."', "Marsh"),
-    ('The plan has critics, according to Marsh. "We will rebuild it by spring," Marsh told reporters.',
-     "Marsh"),
-])
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"We will rebuild the bridge by spring," Marsh said.', "Marsh"),
+        ('"We will rebuild the bridge by spring," said Marsh.', "Marsh"),
+        ('Marsh said: "We will rebuild the bridge by spring."', "Marsh"),
+        (
+            'The plan has critics, according to Marsh. "We will rebuild it by spring," Marsh told reporters.',
+            "Marsh",
+        ),
+    ],
+)
 def test_quote_speakers(text: str, speaker: str) -> None:
     mentions = [_person("Marsh", i) for i in range(len(text)) if text.startswith("Marsh", i)]
     quotes = find_quotes("a", text, mentions)
@@ -112,17 +123,32 @@ def test_people_merge_by_surname_and_first_name_variants() -> None:
     assert same_person("Robert Hallam", "Hallam")
     assert same_person("Volodymyr Zelensky", "Zelenskiy")
     assert not same_person("Robert Hallam", "Susan Hallam")
-    mentions = [_person("Robert Hallam", 0), _person("Susan Hallam", 20), _person("Hallam", 40),
-                _person("Bob Hallam", 60)]
+    mentions = [
+        _person("Robert Hallam", 0),
+        _person("Susan Hallam", 20),
+        _person("Hallam", 40),
+        _person("Bob Hallam", 60),
+    ]
     names = {e.name: e.aliases for e in merge_entities(mentions)}
     assert names["Robert Hallam"] == ("Bob Hallam",)
     assert "Hallam" in names  # a lone surname shared by two people stays unattached
 
 
-sentence_text = st.lists(st.sampled_from([
-    "The board met on Monday.", "Dr. Smith said prices rose 4.5% in May.", "\"Stop,\" he said.",
-    "Costs reached $2.5 billion, officials said.", "U.S. officials agreed.", "Why?", "\n\n"]),
-    min_size=1, max_size=10).map(" ".join)
+sentence_text = st.lists(
+    st.sampled_from(
+        [
+            "The board met on Monday.",
+            "Dr. Smith said prices rose 4.5% in May.",
+            '"Stop," he said.',
+            "Costs reached $2.5 billion, officials said.",
+            "U.S. officials agreed.",
+            "Why?",
+            "\n\n",
+        ]
+    ),
+    min_size=1,
+    max_size=10,
+).map(" ".join)
 
 
 @settings(max_examples=150, deadline=None)
@@ -131,6 +157,6 @@ def test_sentence_spans_point_at_their_text(text: str) -> None:
     sentences = split_sentences("a", text)
     previous_end = 0
     for sentence in sentences:
-        assert text[sentence.start:sentence.end] == sentence.text
+        assert text[sentence.start : sentence.end] == sentence.text
         assert sentence.start >= previous_end
         previous_end = sentence.end

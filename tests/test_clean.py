@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import FIXTURES
 
 from storylens.clean import clean_batch, clean_one, split_paragraphs
 from storylens.clean.boilerplate import judge_lines, repeated_lines
@@ -19,8 +19,15 @@ def _clean_fixture(name: str):  # type: ignore[no-untyped-def]
 def test_unseen_boilerplate_is_removed_and_prose_kept() -> None:
     # Written after the scorer and never used to tune it: different widgets, different wording.
     article = _clean_fixture("harbour_fire.txt")
-    for junk in ("Listen to this article", "Advertisement", "Image: Smoke", "Click here",
-                 "Related stories", "Trending now", "Copyright 2025"):
+    for junk in (
+        "Listen to this article",
+        "Advertisement",
+        "Image: Smoke",
+        "Click here",
+        "Related stories",
+        "Trending now",
+        "Copyright 2025",
+    ):
         assert junk not in article.text
     assert article.text.count("\n\n") == 4  # the five paragraphs of the report
     assert article.title == "Warehouse fire closes Port Hemlin for second day"
@@ -28,18 +35,25 @@ def test_unseen_boilerplate_is_removed_and_prose_kept() -> None:
 
 
 def test_a_short_quote_paragraph_inside_the_body_is_kept() -> None:
-    text = ("Ministers met on Friday to discuss the budget for the coming year in the capital.\n"
-            "\"We will not back down,\" she said.\n"
-            "The talks will continue next week, officials said, after a long day of meetings.")
+    text = (
+        "Ministers met on Friday to discuss the budget for the coming year in the capital.\n"
+        '"We will not back down," she said.\n'
+        "The talks will continue next week, officials said, after a long day of meetings."
+    )
     article = clean_one(Raw(origin="t.txt", format="text", content=text))
     assert "We will not back down" in article.text
 
 
 def test_lines_repeated_across_a_batch_are_templates() -> None:
     body = "The council approved the new budget on Tuesday after a debate lasting seven hours."
-    raws = [Raw(origin=f"{i}.txt", format="text",
-                content=f"Valley Gazette Daily Edition\n{body} Item {i} of the agenda passed too.")
-            for i in range(3)]
+    raws = [
+        Raw(
+            origin=f"{i}.txt",
+            format="text",
+            content=f"Valley Gazette Daily Edition\n{body} Item {i} of the agenda passed too.",
+        )
+        for i in range(3)
+    ]
     articles, failures = clean_batch(raws)
     assert not failures
     for article in articles:
@@ -52,9 +66,11 @@ def test_too_little_text_is_a_failure_not_an_article() -> None:
 
 
 def test_hard_wrapped_paragraphs_are_joined() -> None:
-    wrapped = ("The committee published its report on Thursday, calling for a\n"
-               "complete review of the safety rules that apply to rail bridges\n"
-               "across the northern network before the end of the year.")
+    wrapped = (
+        "The committee published its report on Thursday, calling for a\n"
+        "complete review of the safety rules that apply to rail bridges\n"
+        "across the northern network before the end of the year."
+    )
     assert split_paragraphs(wrapped) == [" ".join(wrapped.split())]
 
 
@@ -71,11 +87,24 @@ def test_every_line_is_kept_or_recorded_as_removed(lines: list[str]) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from([
-    "The mayor said the bridge would reopen in June after repairs costing 2 million euros.",
-    "Share this article", "Watch live", "Photo: A. Person / Agency",
-    "Officials said on Monday that traffic would be diverted through the town centre for weeks.",
-    "Read more", "By Jane Smith", "date: 2024-06-01"]), min_size=2, max_size=10))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "The mayor said the bridge would reopen in June after repairs costing 2 million euros.",
+                "Share this article",
+                "Watch live",
+                "Photo: A. Person / Agency",
+                "Officials said on Monday that traffic would be diverted through the town centre for weeks.",
+                "Read more",
+                "By Jane Smith",
+                "date: 2024-06-01",
+            ]
+        ),
+        min_size=2,
+        max_size=10,
+    )
+)
 def test_clean_never_drops_a_line_silently(lines: list[str]) -> None:
     raw = Raw(origin="p.txt", format="text", content="\n".join(lines))
     articles, failures = clean_batch([raw])

@@ -8,8 +8,13 @@ from conftest import outlet_ids
 
 from storylens.model import BriefingSet, ConflictKind, DerivationKind
 
-WIRE, COURIER, VALLEY, BUZZ, HARBOR = ("Meridian News Agency", "Daily Courier", "03_valley_post",
-                                       "Daily Buzz Online", "Harbor Times")
+WIRE, COURIER, VALLEY, BUZZ, HARBOR = (
+    "Meridian News Agency",
+    "Daily Courier",
+    "03_valley_post",
+    "Daily Buzz Online",
+    "Harbor Times",
+)
 
 
 def test_every_example_is_read_and_two_stories_are_found(example_result: BriefingSet) -> None:
@@ -35,7 +40,7 @@ def test_shifted_duration_is_a_conflict_with_both_spans(main_story) -> None:
     durations = [c for c in main_story.conflicts if c.kind == ConflictKind.DURATION]
     assert len(durations) == 1
     conflict = durations[0]
-    sides = {texts[s.article_id][s.start:s.end] for s in (conflict.first, conflict.second)}
+    sides = {texts[s.article_id][s.start : s.end] for s in (conflict.first, conflict.second)}
     assert sides == {"nearly a decade", "five years"}
     assert ids[BUZZ] in {conflict.first.article_id, conflict.second.article_id}
     assert "nearly a decade" in conflict.explanation and "five years" in conflict.explanation
@@ -50,18 +55,35 @@ def test_moved_quote_is_an_attribution_conflict(main_story) -> None:
     assert {conflict.first_value, conflict.second_value} == {"Elena Marsh", "Tom Keane"}
     assert conflict.second.article_id == ids[BUZZ]
     for span in (conflict.first, conflict.second):
-        assert texts[span.article_id][span.start:span.end].startswith("Families deserve answers")
+        assert texts[span.article_id][span.start : span.end].startswith("Families deserve answers")
 
 
 def test_no_other_conflicts_are_invented(main_story) -> None:
     assert len(main_story.conflicts) == 2
 
 
-BOILERPLATE = ["Watch Valley TV live", "04:12", "Photo:", "Read more news", "Share your reaction",
-               "12 comments", "Site built with", "contributed to this report", "date: 2026",
-               "source:", "Follow Daily Buzz", "Download our app", "Share this article",
-               "Sign up for our", "Reporting by", "By Sarah Doyle", "By Martin Hale", "Most read",
-               "All rights reserved", "Subscribe"]
+BOILERPLATE = [
+    "Watch Valley TV live",
+    "04:12",
+    "Photo:",
+    "Read more news",
+    "Share your reaction",
+    "12 comments",
+    "Site built with",
+    "contributed to this report",
+    "date: 2026",
+    "source:",
+    "Follow Daily Buzz",
+    "Download our app",
+    "Share this article",
+    "Sign up for our",
+    "Reporting by",
+    "By Sarah Doyle",
+    "By Martin Hale",
+    "Most read",
+    "All rights reserved",
+    "Subscribe",
+]
 
 
 def test_no_boilerplate_line_is_left_in_clean_text(example_result: BriefingSet) -> None:
@@ -92,7 +114,7 @@ def test_every_summary_line_cites_real_spans(example_result: BriefingSet) -> Non
         for line in briefing.summary:
             assert line.citations
             first = line.citations[0]
-            assert texts[first.article_id][first.start:first.end] == line.text
+            assert texts[first.article_id][first.start : first.end] == line.text
             for span in line.citations:
                 assert 0 <= span.start < span.end <= len(texts[span.article_id])
 
@@ -119,12 +141,11 @@ def test_timeline_is_in_date_order_and_resolves_relative_dates(main_story) -> No
     for event in main_story.timeline:
         texts = {a.id: a.text for a in main_story.articles}
         for span in event.citations:
-            assert texts[span.article_id][span.start:span.end]
+            assert texts[span.article_id][span.start : span.end]
 
 
 def test_independent_voices_collapse_copies(main_story) -> None:
-    lead = next(c for c in main_story.claims if "resigned on Tuesday" in c.text or
-                "stepped down" in c.text)
+    lead = next(c for c in main_story.claims if "resigned on Tuesday" in c.text or "stepped down" in c.text)
     assert len(lead.articles) == 5
     assert lead.independent_voices == 2  # the wire family and the Harbor Times
 

@@ -15,8 +15,10 @@ from storylens.cli import app
 from storylens.config import IngestSettings
 from storylens.ingest import read_bytes, read_inputs
 
-GOOD = ("Robert Hallam resigned on Tuesday as head of the Northern Rail Authority, three days after "
-        "a derailment near Aldbridge injured 42 people.")
+GOOD = (
+    "Robert Hallam resigned on Tuesday as head of the Northern Rail Authority, three days after "
+    "a derailment near Aldbridge injured 42 people."
+)
 
 
 def _failures_by_name(folder: Path, settings: IngestSettings | None = None) -> dict[str, str]:
@@ -89,8 +91,9 @@ def test_gzipped_html_is_read(tmp_path: Path) -> None:
 
 
 def test_stdin_is_sniffed() -> None:
-    items = list(read_bytes(b"<!DOCTYPE html><html><body><p>x</p></body></html>", "<stdin>", None,
-                            IngestSettings()))
+    items = list(
+        read_bytes(b"<!DOCTYPE html><html><body><p>x</p></body></html>", "<stdin>", None, IngestSettings())
+    )
     assert items[0].format == "html"  # type: ignore[union-attr]
 
 
@@ -100,8 +103,9 @@ def mixed_folder(tmp_path: Path) -> Path:
         shutil.copy(example, tmp_path / example.name)
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
     (tmp_path / "empty.md").write_bytes(b"")
-    (tmp_path / "broken.html").write_text("<html><body><div><p></div></span><script>x()</script>",
-                                          encoding="utf-8")
+    (tmp_path / "broken.html").write_text(
+        "<html><body><div><p></div></span><script>x()</script>", encoding="utf-8"
+    )
     (tmp_path / "lines.jsonl").write_text('{"text": "too short"}\n{oops\n', encoding="utf-8")
     return tmp_path
 

@@ -78,10 +78,19 @@ def test_json_is_versioned_and_spans_are_valid(example_result: BriefingSet, tmp_
         texts = {a["id"]: a["text"] for a in briefing["articles"]}
         for line in briefing["summary"]:
             span = line["citations"][0]
-            assert texts[span["article_id"]][span["start"]:span["end"]] == line["text"]
+            assert texts[span["article_id"]][span["start"] : span["end"]] == line["text"]
         for conflict in briefing["conflicts"]:
             for side in ("first", "second"):
                 span = conflict[side]
-                assert texts[span["article_id"]][span["start"]:span["end"]]
-        assert {"story", "summary", "claims", "conflicts", "timeline", "quotes", "entities",
-                "derivations", "articles"} <= set(briefing)
+                assert texts[span["article_id"]][span["start"] : span["end"]]
+        assert {
+            "story",
+            "summary",
+            "claims",
+            "conflicts",
+            "timeline",
+            "quotes",
+            "entities",
+            "derivations",
+            "articles",
+        } <= set(briefing)

@@ -22,14 +22,20 @@ from storylens.model import BriefingSet
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 PROGRESS_MIN_INPUTS = 5  # below this a progress bar is noise
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Turn a pile of news articles into a faithful, source-cited briefing.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Turn a pile of news articles into a faithful, source-cited briefing.",
+)
 err = Console(stderr=True)
 
 
 @app.callback()
-def _root(verbose: Annotated[int, typer.Option("--verbose", "-v", count=True,
-                                               help="More log output (-v info, -vv debug).")] = 0) -> None:
+def _root(
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More log output (-v info, -vv debug).")
+    ] = 0,
+) -> None:
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
@@ -37,15 +43,25 @@ def _root(verbose: Annotated[int, typer.Option("--verbose", "-v", count=True,
 @app.command("brief")
 def brief_command(
     paths: Annotated[list[str], typer.Argument(help="Files or folders of articles; - reads stdin.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the HTML briefing here.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the HTML briefing here.")
+    ] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the JSON briefing here.")] = None,
     md_path: Annotated[Path | None, typer.Option("--md", help="Write the Markdown briefing here.")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="TOML settings file.")] = None,
-    field: Annotated[list[str] | None, typer.Option("--field", help="Map a JSON field: text=content, "
-                                                    "title=headline, date=pubDate, source=..., url=...")] = None,
-    words: Annotated[int | None, typer.Option("--words", help="Summary length in words (default 120).")] = None,
-    max_bytes: Annotated[int | None, typer.Option("--max-bytes", help="Largest input file read "
-                                                  "(default 20 MiB).")] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            help="Map a JSON field: text=content, title=headline, date=pubDate, source=..., url=...",
+        ),
+    ] = None,
+    words: Annotated[
+        int | None, typer.Option("--words", help="Summary length in words (default 120).")
+    ] = None,
+    max_bytes: Annotated[
+        int | None, typer.Option("--max-bytes", help="Largest input file read (default 20 MiB).")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")] = False,
 ) -> None:
     """Brief the articles under PATHS: summary with citations, conflicts, quotes, timeline, copies."""
@@ -61,20 +77,22 @@ def brief_command(
     _write_outputs(result, output, json_path, md_path)
     if not quiet:
         from storylens.render import print_terminal
+
         print_terminal(result, Console())
     raise typer.Exit(EXIT_SOME_FAILED if result.failures else EXIT_OK)
 
 
-def _settings(config: Path | None, fields: list[str], words: int | None,
-              max_bytes: int | None) -> Settings:
+def _settings(config: Path | None, fields: list[str], words: int | None, max_bytes: int | None) -> Settings:
     ingest: dict[str, object] = {}
     defaults = Settings().ingest
     for item in fields:
         name, sep, source = item.partition("=")
         key = f"{name.strip()}_fields"
         if not sep or not hasattr(defaults, key):
-            raise StorylensError(f"--field {item!r}: expected NAME=FIELD with NAME one of text, "
-                                 "title, url, date, source, author")
+            raise StorylensError(
+                f"--field {item!r}: expected NAME=FIELD with NAME one of text, "
+                "title, url, date, source, author"
+            )
         ingest[key] = (source.strip(), *ingest.get(key, getattr(defaults, key)))  # type: ignore[misc]
     if max_bytes is not None:
         ingest["max_bytes"] = max_bytes
@@ -106,8 +124,9 @@ def _count_inputs(paths: list[str]) -> int:
     return total
 
 
-def _write_outputs(result: BriefingSet, html: Path | None, json_path: Path | None,
-                   md_path: Path | None) -> None:
+def _write_outputs(
+    result: BriefingSet, html: Path | None, json_path: Path | None, md_path: Path | None
+) -> None:
     from storylens.render import to_html, to_json, to_markdown
 
     if html:

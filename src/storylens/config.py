@@ -104,8 +104,10 @@ def _apply(settings: Settings, sections: dict[str, dict[str, Any]]) -> Settings:
     changes = {}
     for name, values in sections.items():
         if name not in {f.name for f in dataclasses.fields(settings)}:
-            raise ConfigError(f"unknown settings section [{name}]; known: ingest, clean, stories, "
-                              "provenance, crosscheck, summary")
+            raise ConfigError(
+                f"unknown settings section [{name}]; known: ingest, clean, stories, "
+                "provenance, crosscheck, summary"
+            )
         section = getattr(settings, name)
         known = {f.name for f in dataclasses.fields(section)}
         unknown = set(values) - known

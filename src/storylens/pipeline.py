@@ -14,7 +14,7 @@ from storylens.clean import clean_batch
 from storylens.config import Settings
 from storylens.crosscheck import crosscheck
 from storylens.ingest import read_inputs
-from storylens.model import Annotation, Article, Briefing, BriefingSet, Failure, Story
+from storylens.model import Annotation, Article, Briefing, BriefingSet, Failure, Mention, Story
 from storylens.provenance import find_derivations, origin_groups
 from storylens.stories import group_stories
 from storylens.summarize import disputed_spans, summarize
@@ -38,8 +38,9 @@ class StageTimer:
             self.seconds[name] += time.perf_counter() - started
 
 
-def brief(paths: Iterable[str], settings: Settings | None = None,
-          progress: Progress | None = None) -> BriefingSet:
+def brief(
+    paths: Iterable[str], settings: Settings | None = None, progress: Progress | None = None
+) -> BriefingSet:
     """A briefing per story found in the files and folders under `paths`."""
     settings = settings or Settings()
     timer = StageTimer()
@@ -51,13 +52,19 @@ def brief(paths: Iterable[str], settings: Settings | None = None,
         articles, clean_failures = clean_batch(raws, settings.clean)
     step("clean")
     briefings = brief_articles(articles, settings, timer, step)
-    return BriefingSet(briefings=briefings.briefings, failures=tuple(failures + clean_failures +
-                                                                     list(briefings.failures)),
-                       stage_seconds=tuple(timer.seconds.items()))
+    return BriefingSet(
+        briefings=briefings.briefings,
+        failures=tuple(failures + clean_failures + list(briefings.failures)),
+        stage_seconds=tuple(timer.seconds.items()),
+    )
 
 
-def brief_articles(articles: Sequence[Article], settings: Settings | None = None,
-                   timer: StageTimer | None = None, step: Progress | None = None) -> BriefingSet:
+def brief_articles(
+    articles: Sequence[Article],
+    settings: Settings | None = None,
+    timer: StageTimer | None = None,
+    step: Progress | None = None,
+) -> BriefingSet:
     """Briefings for articles that are already clean (the web app and Spark jobs start here)."""
     settings = settings or Settings()
     timer = timer or StageTimer()
@@ -66,7 +73,7 @@ def brief_articles(articles: Sequence[Article], settings: Settings | None = None
         annotations = annotate(articles)
     step("annotate")
     with timer.stage("stories"):
-        mentions = {a.id: annotations[a.id].mentions for a in articles}
+        mentions: dict[str, Sequence[Mention]] = {a.id: annotations[a.id].mentions for a in articles}
         stories = group_stories(articles, mentions, settings.stories)
     step("stories")
     by_id = {article.id: article for article in articles}
@@ -76,14 +83,21 @@ def brief_articles(articles: Sequence[Article], settings: Settings | None = None
             briefings.append(brief_story(story, by_id, annotations, settings, timer))
         except Exception as exc:  # one story's failure must not lose the others
             log.exception("story %s failed", story.id)
-            failures += [Failure(by_id[i].origin, "brief", f"briefing its story failed: {exc!r}")
-                         for i in story.article_ids]
+            failures += [
+                Failure(by_id[i].origin, "brief", f"briefing its story failed: {exc!r}")
+                for i in story.article_ids
+            ]
         step("story")
     return BriefingSet(tuple(briefings), tuple(failures), tuple(timer.seconds.items()))
 
 
-def brief_story(story: Story, by_id: dict[str, Article], annotations: dict[str, Annotation],
-                settings: Settings, timer: StageTimer) -> Briefing:
+def brief_story(
+    story: Story,
+    by_id: dict[str, Article],
+    annotations: dict[str, Annotation],
+    settings: Settings,
+    timer: StageTimer,
+) -> Briefing:
     articles = [by_id[i] for i in story.article_ids]
     own = {a.id: annotations[a.id] for a in articles}
     sentences = {a.id: own[a.id].sentences for a in articles}
@@ -100,9 +114,18 @@ def brief_story(story: Story, by_id: dict[str, Article], annotations: dict[str, 
         disputed = disputed_spans(checked.conflicts, derivations)
         summary = summarize(checked.claims, by_key, disputed, derived, settings.summary)
     with timer.stage("timeline"):
-        timeline = build_timeline(list(own.values()), {a.id: a.text for a in articles},
-                                  checked.claim_of_sentence)
-    return Briefing(story=story, summary=summary, claims=checked.claims, conflicts=checked.conflicts,
-                    timeline=timeline, quotes=checked.quotes, entities=entities,
-                    derivations=derivations, articles=tuple(articles),
-                    sentences=tuple(s for a in own.values() for s in a.sentences))
+        timeline = build_timeline(
+            list(own.values()), {a.id: a.text for a in articles}, checked.claim_of_sentence
+        )
+    return Briefing(
+        story=story,
+        summary=summary,
+        claims=checked.claims,
+        conflicts=checked.conflicts,
+        timeline=timeline,
+        quotes=checked.quotes,
+        entities=entities,
+        derivations=derivations,
+        articles=tuple(articles),
+        sentences=tuple(s for a in own.values() for s in a.sentences),
+    )

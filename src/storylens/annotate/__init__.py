@@ -9,7 +9,7 @@ from storylens.annotate.entities import find_mentions
 from storylens.annotate.quantities import find_quantities
 from storylens.annotate.quotes import find_quotes
 from storylens.annotate.sentences import split_sentences
-from storylens.model import Annotation, Article
+from storylens.model import Annotation, Article, Mention
 
 
 def annotate(articles: Sequence[Article]) -> dict[str, Annotation]:
@@ -18,7 +18,7 @@ def annotate(articles: Sequence[Article]) -> dict[str, Annotation]:
     return {article.id: _annotate_one(article, mentions[article.id]) for article in articles}
 
 
-def _annotate_one(article: Article, mentions: tuple) -> Annotation:  # type: ignore[type-arg]
+def _annotate_one(article: Article, mentions: tuple[Mention, ...]) -> Annotation:
     published = article.published.date() if article.published else None
     return Annotation(
         article_id=article.id,

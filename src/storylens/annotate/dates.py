@@ -21,15 +21,35 @@ MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name
 MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
-NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-                "a few": 3, "several": 3, "a couple of": 2}
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a few": 3,
+    "several": 3,
+    "a couple of": 2,
+}
 
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
-         r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_COUNT = r"(?:\d+|a couple of|a few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|" \
-         r"eleven|twelve)"
+_COUNT = (
+    r"(?:\d+|a couple of|a few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve)"
+)
 PATTERNS = [
     ("iso", r"\b\d{4}-\d{2}-\d{2}\b"),
     ("day_month_year", rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\s*,?\s+\d{{4}}\b"),
@@ -37,20 +57,32 @@ PATTERNS = [
     ("month_day", rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)"),
     ("day_month", rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?!\s*,?\s*\d{{4}})"),
     ("month_year", rf"\b{_MONTH}\s+\d{{4}}\b"),
-    ("month", rf"\b(?:(?P<month_mod>last|next|this|in|early|late|mid-?|since|until|by)\s+){_MONTH}"
-              rf"(?!\s*\d)"),
+    (
+        "month",
+        rf"\b(?:(?P<month_mod>last|next|this|in|early|late|mid-?|since|until|by)\s+){_MONTH}"
+        rf"(?!\s*\d)",
+    ),
     ("weekday", rf"\b(?:(?P<weekday_mod>last|next|this|on)\s+)?{_WEEKDAY}\b"),
-    ("offset", rf"\b(?P<count>{_COUNT})\s+(?P<unit>days?|weeks?|months?|years?)\s+"
-               r"(?P<direction>earlier|later|before|after|ago|previously)\b"),
+    (
+        "offset",
+        rf"\b(?P<count>{_COUNT})\s+(?P<unit>days?|weeks?|months?|years?)\s+"
+        r"(?P<direction>earlier|later|before|after|ago|previously)\b",
+    ),
     ("named_day", r"\b(?:today|yesterday|tomorrow|tonight)\b"),
-    ("period", r"\b(?P<period_mod>last|this|next|earlier this|later this)\s+"
-               r"(?P<period_unit>week|month|year)\b"),
+    (
+        "period",
+        r"\b(?P<period_mod>last|this|next|earlier this|later this)\s+"
+        r"(?P<period_unit>week|month|year)\b",
+    ),
     ("year_end", r"\b(?:by\s+)?the\s+end\s+of\s+(?:the|this)\s+year\b"),
     ("year", r"\b(?:in|since|by|from|until|of|during)\s+(?P<year_value>(?:19|20)\d{2})\b"),
 ]
 DATE_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in PATTERNS), re.IGNORECASE)
-FUTURE_CUES = re.compile(r"\b(?:will|shall|is due|are due|is expected|are expected|plans? to|"
-                         r"scheduled|is set to|are set to|next)\b", re.IGNORECASE)
+FUTURE_CUES = re.compile(
+    r"\b(?:will|shall|is due|are due|is expected|are expected|plans? to|"
+    r"scheduled|is set to|are set to|next)\b",
+    re.IGNORECASE,
+)
 # A bare month name also reads as a verb or a name ("may", "march"); require a capital letter.
 AMBIGUOUS_MONTHS = {"may", "march", "mar", "jan", "june", "july", "aug", "sept", "oct", "dec"}
 
@@ -64,14 +96,16 @@ def find_dates(article_id: str, text: str, published: date | None) -> tuple[Date
         if resolved is None:
             continue
         value, precision, relative = resolved
-        found.append(DateMention(article_id, match.start(), match.end(), match.group(0), value,
-                                 precision, relative))
+        found.append(
+            DateMention(article_id, match.start(), match.end(), match.group(0), value, precision, relative)
+        )
         anchor = value
     return tuple(found)
 
 
-def _resolve(match: re.Match[str], text: str, published: date | None,
-             anchor: date | None) -> tuple[date, DatePrecision, bool] | None:
+def _resolve(
+    match: re.Match[str], text: str, published: date | None, anchor: date | None
+) -> tuple[date, DatePrecision, bool] | None:
     kind = next(name for name, _ in PATTERNS if match.group(name) is not None)
     expression = match.group(0)
     if kind in {"iso", "day_month_year", "month_day_year", "month_day", "day_month"}:
@@ -89,7 +123,7 @@ def _absolute(expression: str, published: date | None) -> tuple[date, DatePrecis
     settings: dict[str, object] = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}
     if published is not None:
         settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day)
-    parsed = dateparser.parse(expression, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(expression, languages=["en"], settings=settings)
     if parsed is None:
         return None
     has_year = bool(re.search(r"\d{4}", expression))
@@ -102,8 +136,9 @@ def _month_year(expression: str) -> tuple[date, DatePrecision, bool] | None:
     return (date(int(year), month, 1), DatePrecision.MONTH, False) if month else None
 
 
-def _month(match: re.Match[str], published: date, anchor: date,
-           future: bool) -> tuple[date, DatePrecision, bool] | None:
+def _month(
+    match: re.Match[str], published: date, anchor: date, future: bool
+) -> tuple[date, DatePrecision, bool] | None:
     modifier = (match.group("month_mod") or "").lower()
     name = match.group("month").split()[-1].rstrip(".")
     if name.lower() in AMBIGUOUS_MONTHS and not name[0].isupper():
@@ -117,8 +152,9 @@ def _month(match: re.Match[str], published: date, anchor: date,
     return date(year, month, 1), DatePrecision.MONTH, True
 
 
-def _weekday(match: re.Match[str], published: date, anchor: date,
-             future: bool) -> tuple[date, DatePrecision, bool]:
+def _weekday(
+    match: re.Match[str], published: date, anchor: date, future: bool
+) -> tuple[date, DatePrecision, bool]:
     modifier = (match.group("weekday_mod") or "").lower()
     target = WEEKDAYS[match.group("weekday").split()[-1].lower()]
     back = (published.weekday() - target) % 7
@@ -130,8 +166,9 @@ def _weekday(match: re.Match[str], published: date, anchor: date,
     return published - timedelta(days=back), DatePrecision.DAY, True
 
 
-def _offset(match: re.Match[str], published: date, anchor: date,
-            future: bool) -> tuple[date, DatePrecision, bool]:
+def _offset(
+    match: re.Match[str], published: date, anchor: date, future: bool
+) -> tuple[date, DatePrecision, bool]:
     raw_count = match.group("count").lower()
     count = int(raw_count) if raw_count.isdigit() else NUMBER_WORDS.get(raw_count, 1)
     unit = match.group("unit").lower().rstrip("s")
@@ -155,18 +192,21 @@ def _shift(base: date, unit: str, amount: int) -> date:
 
 
 def _precision_of(unit: str) -> DatePrecision:
-    return {"day": DatePrecision.DAY, "week": DatePrecision.WEEK,
-            "month": DatePrecision.MONTH}.get(unit, DatePrecision.YEAR)
+    return {"day": DatePrecision.DAY, "week": DatePrecision.WEEK, "month": DatePrecision.MONTH}.get(
+        unit, DatePrecision.YEAR
+    )
 
 
-def _named_day(match: re.Match[str], published: date, anchor: date,
-               future: bool) -> tuple[date, DatePrecision, bool]:
+def _named_day(
+    match: re.Match[str], published: date, anchor: date, future: bool
+) -> tuple[date, DatePrecision, bool]:
     offsets = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
     return published + timedelta(days=offsets[match.group(0).lower()]), DatePrecision.DAY, True
 
 
-def _period(match: re.Match[str], published: date, anchor: date,
-            future: bool) -> tuple[date, DatePrecision, bool]:
+def _period(
+    match: re.Match[str], published: date, anchor: date, future: bool
+) -> tuple[date, DatePrecision, bool]:
     modifier = match.group("period_mod").lower()
     unit = match.group("period_unit").lower()
     step = {"last": -1, "next": 1}.get(modifier, 0)
@@ -178,24 +218,33 @@ def _period(match: re.Match[str], published: date, anchor: date,
     return date(published.year + step, 1, 1), DatePrecision.YEAR, True
 
 
-def _year_end(match: re.Match[str], published: date, anchor: date,
-              future: bool) -> tuple[date, DatePrecision, bool]:
+def _year_end(
+    match: re.Match[str], published: date, anchor: date, future: bool
+) -> tuple[date, DatePrecision, bool]:
     return date(published.year, 12, 1), DatePrecision.MONTH, True
 
 
-def _year(match: re.Match[str], published: date, anchor: date,
-          future: bool) -> tuple[date, DatePrecision, bool]:
+def _year(
+    match: re.Match[str], published: date, anchor: date, future: bool
+) -> tuple[date, DatePrecision, bool]:
     return date(int(match.group("year_value")), 1, 1), DatePrecision.YEAR, False
 
 
-_RELATIVE = {"month": _month, "weekday": _weekday, "offset": _offset, "named_day": _named_day,
-             "period": _period, "year_end": _year_end, "year": _year}
+_RELATIVE = {
+    "month": _month,
+    "weekday": _weekday,
+    "offset": _offset,
+    "named_day": _named_day,
+    "period": _period,
+    "year_end": _year_end,
+    "year": _year,
+}
 
 
 def _sentence_around(text: str, position: int) -> str:
     start = max(text.rfind(". ", 0, position), text.rfind("\n", 0, position), 0)
     end_candidates = [i for i in (text.find(". ", position), text.find("\n", position)) if i >= 0]
-    return text[start:min(end_candidates) if end_candidates else len(text)]
+    return text[start : min(end_candidates) if end_candidates else len(text)]
 
 
 def iter_date_kinds() -> Iterator[str]:

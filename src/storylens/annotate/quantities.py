@@ -10,40 +10,122 @@ import re
 
 from storylens.model import Quantity
 
-NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-                "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-                "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-                "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-                "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200, "thousands": 2000}
-SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6,
-          "bn": 1e9}
-YEARS_PER_UNIT = {"decade": 10.0, "year": 1.0, "month": 1 / 12, "week": 7 / 365.25,
-                  "day": 1 / 365.25, "hour": 1 / 8766, "century": 100.0}
-HEDGES = r"(?:nearly|almost|about|around|roughly|some|approximately|more than|over|at least|up to|" \
-         r"fewer than|less than|close to|just over|just under|an estimated)"
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "dozen": 12,
+    "dozens": 24,
+    "hundreds": 200,
+    "thousands": 2000,
+}
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
+YEARS_PER_UNIT = {
+    "decade": 10.0,
+    "year": 1.0,
+    "month": 1 / 12,
+    "week": 7 / 365.25,
+    "day": 1 / 365.25,
+    "hour": 1 / 8766,
+    "century": 100.0,
+}
+HEDGES = (
+    r"(?:nearly|almost|about|around|roughly|some|approximately|more than|over|at least|up to|"
+    r"fewer than|less than|close to|just over|just under|an estimated)"
+)
 _NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-_NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_NUMBER_WORD})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)"
+_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_NUMBER_WORD})(?:[- ]{_UNITS})?)"
 _SCALE = r"(?:\s*(?:thousand|million|billion|trillion|bn|k|m)\b)?"
 _DURATION_UNIT = r"(?P<unit>decades?|years?|months?|weeks?|days?|hours?|centur(?:y|ies))"
 
-DURATION = re.compile(rf"\b(?P<hedge>{HEDGES}\s+)?(?P<number>{_NUMBER}){_SCALE}\s+{_DURATION_UNIT}"
-                      rf"(?P<tail>\s+or so)?\b(?!\s+(?:old|ago|earlier|later|before|after))",
-                      re.IGNORECASE)
-AGE = re.compile(r"(?:,\s*(?P<age>\d{1,3})\s*,)|(?:\baged\s+(?P<aged>\d{1,3})\b)|"
-                 r"(?:\b(?P<old>\d{1,3})[- ]years?[- ]old\b)", re.IGNORECASE)
-PERCENT = re.compile(rf"\b(?P<hedge>{HEDGES}\s+)?(?P<number>\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)",
-                     re.IGNORECASE)
-MONEY = re.compile(rf"(?P<hedge>{HEDGES}\s+)?(?P<currency>[$€£¥])\s?(?P<number>\d[\d,]*(?:\.\d+)?)"
-                   rf"(?P<scale>{_SCALE})", re.IGNORECASE)
-COUNT = re.compile(rf"\b(?P<hedge>{HEDGES}\s+)?(?P<number>{_NUMBER})(?P<scale>{_SCALE})"
-                   r"(?P<tail>\s+or so)?\s+(?:of\s+the\s+)?(?P<noun>[a-z]+)", re.IGNORECASE)
+DURATION = re.compile(
+    rf"\b(?P<hedge>{HEDGES}\s+)?(?P<number>{_NUMBER}){_SCALE}\s+{_DURATION_UNIT}"
+    rf"(?P<tail>\s+or so)?\b(?!\s+(?:old|ago|earlier|later|before|after))",
+    re.IGNORECASE,
+)
+AGE = re.compile(
+    r"(?:,\s*(?P<age>\d{1,3})\s*,)|(?:\baged\s+(?P<aged>\d{1,3})\b)|"
+    r"(?:\b(?P<old>\d{1,3})[- ]years?[- ]old\b)",
+    re.IGNORECASE,
+)
+PERCENT = re.compile(
+    rf"\b(?P<hedge>{HEDGES}\s+)?(?P<number>\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)", re.IGNORECASE
+)
+MONEY = re.compile(
+    rf"(?P<hedge>{HEDGES}\s+)?(?P<currency>[$€£¥])\s?(?P<number>\d[\d,]*(?:\.\d+)?)"
+    rf"(?P<scale>{_SCALE})",
+    re.IGNORECASE,
+)
+COUNT = re.compile(
+    rf"\b(?P<hedge>{HEDGES}\s+)?(?P<number>{_NUMBER})(?P<scale>{_SCALE})"
+    r"(?P<tail>\s+or so)?\s+(?:of\s+the\s+)?(?P<noun>[a-z]+)",
+    re.IGNORECASE,
+)
 # Words after a number that make it a date, time or position rather than a count of something.
-NOT_COUNTED = {"am", "pm", "percent", "per", "o", "of", "and", "or", "to", "in", "on", "at",
-               "the", "a", "service", "th", "st", "nd", "rd",
-               # durations used as date offsets ("three days after") are dates, not counts
-               "day", "days", "week", "weeks", "month", "months", "year", "years", "decade",
-               "decades", "hour", "hours", "minute", "minutes"}
+NOT_COUNTED = {
+    "am",
+    "pm",
+    "percent",
+    "per",
+    "o",
+    "of",
+    "and",
+    "or",
+    "to",
+    "in",
+    "on",
+    "at",
+    "the",
+    "a",
+    "service",
+    "th",
+    "st",
+    "nd",
+    "rd",
+    # durations used as date offsets ("three days after") are dates, not counts
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "decade",
+    "decades",
+    "hour",
+    "hours",
+    "minute",
+    "minutes",
+}
 
 
 def parse_number(text: str) -> float | None:
@@ -72,15 +154,20 @@ def find_quantities(article_id: str, text: str) -> tuple[Quantity, ...]:
         if any(match.start() < end and start < match.end() for start, end in taken):
             return
         taken.append((match.start(), match.end()))
-        found.append(Quantity(article_id, match.start(), match.end(), match.group(0).strip(),
-                              value, unit, approximate))
+        found.append(
+            Quantity(article_id, match.start(), match.end(), match.group(0).strip(), value, unit, approximate)
+        )
 
     for match in DURATION.finditer(text):
         number = parse_number(match.group("number"))
         if number is not None:
             unit = match.group("unit").lower().rstrip("s").replace("centurie", "century")
-            add(match, number * YEARS_PER_UNIT[unit], "years",
-                bool(match.group("hedge") or match.group("tail")))
+            add(
+                match,
+                number * YEARS_PER_UNIT[unit],
+                "years",
+                bool(match.group("hedge") or match.group("tail")),
+            )
     for match in AGE.finditer(text):
         add(match, float(match.group("age") or match.group("aged") or match.group("old")), "age", False)
     for match in PERCENT.finditer(text):
@@ -100,8 +187,12 @@ def _add_count(match: re.Match[str], add) -> None:  # type: ignore[no-untyped-de
         return
     if match.group("number").lower() in {"a", "an"}:
         return  # "a bridge" is an article, not a count
-    add(match, _scaled(number, match.group("scale")), _singular(noun),
-        bool(match.group("hedge") or match.group("tail")))
+    add(
+        match,
+        _scaled(number, match.group("scale")),
+        _singular(noun),
+        bool(match.group("hedge") or match.group("tail")),
+    )
 
 
 def _is_clock_or_year(number: str) -> bool:

@@ -15,9 +15,11 @@ from storylens.model import Mention, QuoteMention, Span
 
 QUOTE = re.compile(r"“(?P<curly>[^”]+?)”|\"(?P<straight>[^\"\n]+?)\"")
 MIN_QUOTE_WORDS = 3  # shorter quoted text is a term or a title: "rail tax"
-VERBS = (r"(?:said|says|told|tells|added|adds|stated|states|declared|explained|wrote|warned|"
-         r"insisted|argued|asked|replied|noted|continued|promised|claimed|recalled|admitted|"
-         r"announced|acknowledged|conceded)")
+VERBS = (
+    r"(?:said|says|told|tells|added|adds|stated|states|declared|explained|wrote|warned|"
+    r"insisted|argued|asked|replied|noted|continued|promised|claimed|recalled|admitted|"
+    r"announced|acknowledged|conceded)"
+)
 NAME = r"(?:[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,4}|he|she|they|He|She|They)"
 AFTER = re.compile(rf"^\s*[,.!?]?\s*(?:{VERBS}\s+(?P<late>{NAME})|(?P<early>{NAME})\s+{VERBS})\b")
 BEFORE = re.compile(rf"(?P<name>{NAME})\s+{VERBS}(?:\s+\w+){{0,3}}?\s*(?:that\s*)?[:,]?\s*$")
@@ -35,21 +37,32 @@ def find_quotes(article_id: str, text: str, mentions: Sequence[Mention]) -> tupl
             continue
         speaker, span = _speaker(text, match, article_id, mentions, people)
         inner_start = match.start() + 1
-        quotes.append(QuoteMention(article_id, inner_start, inner_start + len(words.rstrip()),
-                                   words.rstrip(" ,"), speaker, span))
+        quotes.append(
+            QuoteMention(
+                article_id, inner_start, inner_start + len(words.rstrip()), words.rstrip(" ,"), speaker, span
+            )
+        )
     return tuple(quotes)
 
 
-def _speaker(text: str, match: re.Match[str], article_id: str, mentions: Sequence[Mention],
-             people: Sequence[Mention]) -> tuple[str | None, Span | None]:
-    after = text[match.end(): match.end() + WINDOW].split("\n", 1)[0]
+def _speaker(
+    text: str, match: re.Match[str], article_id: str, mentions: Sequence[Mention], people: Sequence[Mention]
+) -> tuple[str | None, Span | None]:
+    after = text[match.end() : match.end() + WINDOW].split("\n", 1)[0]
     found = AFTER.match(after)
     if found:
         group = "late" if found.group("late") else "early"
-        return _resolve(found.group(group), match.end() + found.start(group), text, match.start(),
-                        article_id, mentions, people)
+        return _resolve(
+            found.group(group),
+            match.end() + found.start(group),
+            text,
+            match.start(),
+            article_id,
+            mentions,
+            people,
+        )
     line_start = text.rfind("\n", 0, match.start()) + 1
-    before = text[max(line_start, match.start() - WINDOW): match.start()]
+    before = text[max(line_start, match.start() - WINDOW) : match.start()]
     found = BEFORE.search(before)
     if found:
         offset = match.start() - len(before) + found.start("name")
@@ -61,8 +74,15 @@ def _speaker(text: str, match: re.Match[str], article_id: str, mentions: Sequenc
     return None, None
 
 
-def _resolve(name: str, offset: int, text: str, quote_start: int, article_id: str,
-             mentions: Sequence[Mention], people: Sequence[Mention]) -> tuple[str | None, Span | None]:
+def _resolve(
+    name: str,
+    offset: int,
+    text: str,
+    quote_start: int,
+    article_id: str,
+    mentions: Sequence[Mention],
+    people: Sequence[Mention],
+) -> tuple[str | None, Span | None]:
     if name.lower() in PRONOUNS:
         earlier = [m for m in people if m.end <= quote_start]
         if not earlier:

@@ -37,7 +37,9 @@ class _Prepared:
     removed: list[RemovedLine]
 
 
-def clean_batch(raws: list[Raw], settings: CleanSettings | None = None) -> tuple[list[Article], list[Failure]]:
+def clean_batch(
+    raws: list[Raw], settings: CleanSettings | None = None
+) -> tuple[list[Article], list[Failure]]:
     """Articles for every raw document that holds enough text; a Failure for each other one."""
     settings = settings or CleanSettings()
     prepared: list[_Prepared] = []
@@ -64,20 +66,37 @@ def clean_one(raw: Raw, settings: CleanSettings | None = None) -> Article:
 
 
 def _prepare(raw: Raw) -> _Prepared:
-    fields = {name: value for name, value in (("title", raw.title), ("date", raw.published),
-              ("source", raw.outlet), ("author", raw.byline), ("url", raw.url)) if value}
+    fields = {
+        name: value
+        for name, value in (
+            ("title", raw.title),
+            ("date", raw.published),
+            ("source", raw.outlet),
+            ("author", raw.byline),
+            ("url", raw.url),
+        )
+        if value
+    }
     if raw.format != "html":
         return _Prepared(raw, split_paragraphs(raw.content), fields, [])
     page = extract(raw.content, raw.origin)
-    found = {"title": page.title, "date": page.date, "source": page.site, "author": page.author,
-             "url": page.url}
+    found = {
+        "title": page.title,
+        "date": page.date,
+        "source": page.site,
+        "author": page.author,
+        "url": page.url,
+    }
     for name, value in found.items():
         if value:
             fields.setdefault(name, value)
     lines = split_paragraphs(page.text)
     kept_keys = {line_key(line) for line in lines}
-    outside = [RemovedLine(line, "outside the main text (trafilatura)")
-               for line in visible_lines(raw.content) if line_key(line) not in kept_keys]
+    outside = [
+        RemovedLine(line, "outside the main text (trafilatura)")
+        for line in visible_lines(raw.content)
+        if line_key(line) not in kept_keys
+    ]
     return _Prepared(raw, lines, fields, outside)
 
 
@@ -117,20 +136,31 @@ def _finish(item: _Prepared, repeated: set[str], settings: CleanSettings) -> Art
     text = "\n\n".join(kept)
     count = len(words(text))
     if count < settings.min_article_words:
-        raise InputError(item.raw.origin, f"only {count} words of article text after cleaning "
-                         f"(at least {settings.min_article_words} needed)")
+        raise InputError(
+            item.raw.origin,
+            f"only {count} words of article text after cleaning "
+            f"(at least {settings.min_article_words} needed)",
+        )
     return _article(item.raw, text, fields, tuple(removed))
 
 
 def _article(raw: Raw, text: str, fields: dict[str, str], removed: tuple[RemovedLine, ...]) -> Article:
     published, precision = _published(fields.get("date"))
     digest = hashlib.sha1(f"{raw.origin}\0{text}".encode()).hexdigest()[:10]
-    return Article(id=f"a{digest}", text=text, title=fields.get("title") or _first_words(text),
-                   outlet=fields.get("source") or _outlet_from(fields.get("url"), raw.origin),
-                   origin=raw.origin, format=raw.format, url=fields.get("url"),
-                   published=published, published_precision=precision,
-                   language=py3langid.classify(text[:2000])[0], byline=fields.get("author"),
-                   removed=removed)
+    return Article(
+        id=f"a{digest}",
+        text=text,
+        title=fields.get("title") or _first_words(text),
+        outlet=fields.get("source") or _outlet_from(fields.get("url"), raw.origin),
+        origin=raw.origin,
+        format=raw.format,
+        url=fields.get("url"),
+        published=published,
+        published_precision=precision,
+        language=py3langid.classify(text[:2000])[0],
+        byline=fields.get("author"),
+        removed=removed,
+    )
 
 
 def _published(value: str | None) -> tuple[datetime | None, DatePrecision | None]:

@@ -20,19 +20,90 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,:]\d+)*")
 # Vocabulary of page furniture rather than of news: interface actions and media labels.
 INTERFACE_WORDS = frozenset(
-    "share shares shared comment comments subscribe subscription subscribers newsletter newsletters"
-    " app apps download follow login log sign signup register click tap watch live video videos"
-    " photo photos image images gallery credit credits copyright reserved advertisement advert"
-    " sponsored cookie cookies privacy terms menu home skip print email facebook twitter instagram"
-    " whatsapp linkedin youtube tiktok reddit telegram newsroom powered built site read related"
-    " trending popular recommended playlist podcast reaction reactions notifications alerts"
-    " browser update updates upgrade more".split()
+    [
+        "share",
+        "shares",
+        "shared",
+        "comment",
+        "comments",
+        "subscribe",
+        "subscription",
+        "subscribers",
+        "newsletter",
+        "newsletters",
+        "app",
+        "apps",
+        "download",
+        "follow",
+        "login",
+        "log",
+        "sign",
+        "signup",
+        "register",
+        "click",
+        "tap",
+        "watch",
+        "live",
+        "video",
+        "videos",
+        "photo",
+        "photos",
+        "image",
+        "images",
+        "gallery",
+        "credit",
+        "credits",
+        "copyright",
+        "reserved",
+        "advertisement",
+        "advert",
+        "sponsored",
+        "cookie",
+        "cookies",
+        "privacy",
+        "terms",
+        "menu",
+        "home",
+        "skip",
+        "print",
+        "email",
+        "facebook",
+        "twitter",
+        "instagram",
+        "whatsapp",
+        "linkedin",
+        "youtube",
+        "tiktok",
+        "reddit",
+        "telegram",
+        "newsroom",
+        "powered",
+        "built",
+        "site",
+        "read",
+        "related",
+        "trending",
+        "popular",
+        "recommended",
+        "playlist",
+        "podcast",
+        "reaction",
+        "reactions",
+        "notifications",
+        "alerts",
+        "browser",
+        "update",
+        "updates",
+        "upgrade",
+        "more",
+    ]
 )
 VIDEO_DURATION = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*$")
-CREDIT = re.compile(r"(?:©|\(c\)|\b(?:photo|image|picture|video|credit|getty|afp|ap photo)\b\s*[:/|])",
-                    re.IGNORECASE)
+CREDIT = re.compile(
+    r"(?:©|\(c\)|\b(?:photo|image|picture|video|credit|getty|afp|ap photo)\b\s*[:/|])", re.IGNORECASE
+)
 COUNT_LABEL = re.compile(r"^\d[\d,.]*\s*[^\W\d_]+$")  # "12 comments", "3 shares"
-TERMINAL = ('.', '!', '?', '"', '”', "'", '’', ':', ')')
+TERMINAL = (".", "!", "?", '"', "”", "'", "’", ":", ")")
 
 # Lines of at least this many words are prose however they look; page furniture is short.
 LONG_LINE_WORDS = 25
@@ -79,8 +150,9 @@ def score_line(line: str, *, edge: float, repeated: bool) -> tuple[float, str]:
     return max(0.0, min(1.0, score)), reason
 
 
-def _features(line: str, tokens: list[str], lowered: list[str], edge: float,
-              repeated: bool) -> list[tuple[float, str]]:
+def _features(
+    line: str, tokens: list[str], lowered: list[str], edge: float, repeated: bool
+) -> list[tuple[float, str]]:
     count = len(tokens)
     stop_share = sum(token in ENGLISH_STOP_WORDS for token in lowered) / count
     interface_share = sum(token in INTERFACE_WORDS for token in lowered) / count

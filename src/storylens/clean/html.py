@@ -10,9 +10,37 @@ from lxml import etree
 
 from storylens.errors import InputError
 
-BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-              "footer", "nav", "section", "article", "aside", "main", "tr", "table", "figure",
-              "figcaption", "blockquote", "pre", "form", "title", "dd", "dt"}
+BLOCK_TAGS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "footer",
+    "nav",
+    "section",
+    "article",
+    "aside",
+    "main",
+    "tr",
+    "table",
+    "figure",
+    "figcaption",
+    "blockquote",
+    "pre",
+    "form",
+    "title",
+    "dd",
+    "dt",
+}
 INVISIBLE_TAGS = ["script", "style", "noscript", "template", "svg", "head"]
 
 
@@ -29,15 +57,18 @@ class HtmlExtract:
 def extract(html: str, origin: str) -> HtmlExtract:
     """The main text of a page, or InputError when the page holds none."""
     try:
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                          include_tables=False)
+        doc = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=False
+        )
     except (ValueError, etree.ParserError) as exc:
         raise InputError(origin, f"broken HTML that cannot be parsed ({exc})") from exc
-    if doc is None or not (doc.text or "").strip():
-        raise InputError(origin, "no article text found in the HTML (broken markup, or a page "
-                         "that is only navigation)")
-    return HtmlExtract(text=doc.text, title=doc.title, date=doc.date, site=doc.sitename,
-                       author=doc.author, url=doc.url)
+    if isinstance(doc, dict) or doc is None or not (doc.text or "").strip():
+        raise InputError(
+            origin, "no article text found in the HTML (broken markup, or a page that is only navigation)"
+        )
+    return HtmlExtract(
+        text=doc.text or "", title=doc.title, date=doc.date, site=doc.sitename, author=doc.author, url=doc.url
+    )
 
 
 def visible_lines(html: str) -> list[str]:

@@ -16,13 +16,27 @@ from storylens.clean.boilerplate import line_key, words
 
 KEY_VALUE = re.compile(
     r"^\s*(date|published|updated|source|outlet|site|title|headline|author|byline|url|link)\s*:\s*(.+?)\s*$",
-    re.IGNORECASE)
-BYLINE = re.compile(r"^\s*by\s+([A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|de|van|von)){0,5})"
-                    r"\s*(?:[|,•·-].*)?$", re.IGNORECASE)
-CREDIT = re.compile(r"contributed to this (?:report|story|article)|^\(?\s*(?:additional\s+)?"
-                    r"(?:reporting|writing|editing|compiled)\s+by\b", re.IGNORECASE)
-FIELD_NAMES = {"published": "date", "updated": "date", "outlet": "source", "site": "source",
-               "headline": "title", "byline": "author", "link": "url"}
+    re.IGNORECASE,
+)
+BYLINE = re.compile(
+    r"^\s*by\s+([A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|de|van|von)){0,5})"
+    r"\s*(?:[|,•·-].*)?$",
+    re.IGNORECASE,
+)
+CREDIT = re.compile(
+    r"contributed to this (?:report|story|article)|^\(?\s*(?:additional\s+)?"
+    r"(?:reporting|writing|editing|compiled)\s+by\b",
+    re.IGNORECASE,
+)
+FIELD_NAMES = {
+    "published": "date",
+    "updated": "date",
+    "outlet": "source",
+    "site": "source",
+    "headline": "title",
+    "byline": "author",
+    "link": "url",
+}
 # Metadata lines are looked for among the first lines only; deeper in, such text is content.
 HEAD_LINES = 8
 MAX_TITLE_WORDS = 25
@@ -40,8 +54,10 @@ def parse_date(value: str) -> datetime | None:
         return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         pass
-    return dateparser.parse(value, settings={"STRICT_PARSING": False, "PREFER_DAY_OF_MONTH": "first",
-                                             "RETURN_AS_TIMEZONE_AWARE": False})
+    return dateparser.parse(
+        value,
+        settings={"STRICT_PARSING": False, "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False},
+    )
 
 
 def is_date_line(line: str) -> bool:
@@ -97,7 +113,7 @@ def _take_title(lines: list[str], meta: TextMetadata) -> list[str]:
         if _looks_like_title(line):
             meta.fields["title"] = line.strip()
             meta.removed.append((line, "metadata: title"))
-            return _drop_repeats(lines[:index] + lines[index + 1:], line, meta)
+            return _drop_repeats(lines[:index] + lines[index + 1 :], line, meta)
     return lines
 
 

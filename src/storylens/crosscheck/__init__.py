@@ -27,17 +27,24 @@ class CrosscheckResult:
     claim_of_sentence: dict[tuple[str, int], str]  # (article id, sentence index) -> claim id
 
 
-def crosscheck(articles: Sequence[Article], annotations: dict[str, Annotation],
-               voice_groups: Sequence[Sequence[str]], entities: Sequence[Entity],
-               settings: CrosscheckSettings | None = None) -> CrosscheckResult:
+def crosscheck(
+    articles: Sequence[Article],
+    annotations: dict[str, Annotation],
+    voice_groups: Sequence[Sequence[str]],
+    entities: Sequence[Entity],
+    settings: CrosscheckSettings | None = None,
+) -> CrosscheckResult:
     settings = settings or CrosscheckSettings()
     sentences = [s for article in articles for s in annotations[article.id].sentences]
     similarity = sentence_similarity(sentences)
     clusters = cluster_sentences(sentences, similarity, settings.claim_similarity)
     group_of = {article_id: index for index, group in enumerate(voice_groups) for article_id in group}
     claims = [_claim(members, sentences, similarity, group_of) for members in clusters]
-    claim_of = {(sentences[i].article_id, sentences[i].index): claim.id
-                for claim, members in zip(claims, clusters, strict=True) for i in members}
+    claim_of = {
+        (sentences[i].article_id, sentences[i].index): claim.id
+        for claim, members in zip(claims, clusters, strict=True)
+        for i in members
+    }
     conflicts = quantity_conflicts(sentences, clusters, similarity, annotations, articles)
     quotes = group_quotes(annotations, entities, settings.quote_match)
     conflicts += quote_conflicts(quotes, annotations, entities, articles, settings.quote_match)
@@ -52,8 +59,9 @@ def sentence_similarity(sentences: Sequence[Sentence]) -> np.ndarray:
     return combined(lexical_matrix(tokens, tokens), vectors @ vectors.T)
 
 
-def cluster_sentences(sentences: Sequence[Sentence], similarity: np.ndarray,
-                      threshold: float) -> list[list[int]]:
+def cluster_sentences(
+    sentences: Sequence[Sentence], similarity: np.ndarray, threshold: float
+) -> list[list[int]]:
     """Groups of sentence indexes stating the same fact; two sentences of one article never
     state the same fact, so they are kept apart."""
     if len(sentences) < 2:
@@ -62,8 +70,9 @@ def cluster_sentences(sentences: Sequence[Sentence], similarity: np.ndarray,
     distance = 1.0 - similarity.astype(np.float64)
     distance[articles[:, None] == articles[None, :]] = 1.0
     np.fill_diagonal(distance, 0.0)
-    model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
-                                    distance_threshold=1.0 - threshold)
+    model = AgglomerativeClustering(
+        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0 - threshold
+    )
     labels = model.fit_predict(np.clip(distance, 0.0, None))
     clusters: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
@@ -71,8 +80,9 @@ def cluster_sentences(sentences: Sequence[Sentence], similarity: np.ndarray,
     return list(clusters.values())
 
 
-def _claim(members: list[int], sentences: Sequence[Sentence], similarity: np.ndarray,
-           group_of: dict[str, int]) -> Claim:
+def _claim(
+    members: list[int], sentences: Sequence[Sentence], similarity: np.ndarray, group_of: dict[str, int]
+) -> Claim:
     centre = max(members, key=lambda i: float(similarity[i, members].sum()))
     articles = tuple(dict.fromkeys(sentences[i].article_id for i in members))
     groups: dict[int, list[str]] = {}
@@ -80,9 +90,14 @@ def _claim(members: list[int], sentences: Sequence[Sentence], similarity: np.nda
         groups.setdefault(group_of.get(article_id, -1 - len(groups)), []).append(article_id)
     spans = tuple(Span(sentences[i].article_id, sentences[i].start, sentences[i].end) for i in members)
     key = "|".join(f"{s.article_id}:{s.start}" for s in spans)
-    return Claim(id=f"c{hashlib.sha1(key.encode()).hexdigest()[:8]}", spans=spans,
-                 text=sentences[centre].text, articles=articles,
-                 independent_voices=len(groups), voice_groups=tuple(tuple(g) for g in groups.values()))
+    return Claim(
+        id=f"c{hashlib.sha1(key.encode()).hexdigest()[:8]}",
+        spans=spans,
+        text=sentences[centre].text,
+        articles=articles,
+        independent_voices=len(groups),
+        voice_groups=tuple(tuple(g) for g in groups.values()),
+    )
 
 
 __all__ = ["CrosscheckResult", "canonical_person", "crosscheck"]

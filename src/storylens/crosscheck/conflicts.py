@@ -3,8 +3,9 @@ to two speakers. Each conflict keeps both spans and says in plain words what dif
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from itertools import combinations
+from typing import TypeVar
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from storylens.model import (
     Entity,
     Quantity,
     Quote,
+    QuoteMention,
     Sentence,
     Span,
 )
@@ -26,7 +28,10 @@ from storylens.model import (
 APPROXIMATE_TOLERANCE = 0.15
 
 
-def _inside(items: Sequence[Quantity] | Sequence[DateMention], sentence: Sentence) -> list:  # type: ignore[type-arg]
+Figure = TypeVar("Figure", Quantity, DateMention)
+
+
+def _inside(items: Sequence[Figure], sentence: Sentence) -> list[Figure]:
     return [item for item in items if sentence.start <= item.start and item.end <= sentence.end]
 
 
@@ -38,9 +43,13 @@ def quantities_agree(a: Quantity, b: Quantity) -> bool:
     return False
 
 
-def quantity_conflicts(sentences: Sequence[Sentence], clusters: Sequence[Sequence[int]],
-                       similarity: np.ndarray, annotations: dict[str, Annotation],
-                       articles: Sequence[Article]) -> list[Conflict]:
+def quantity_conflicts(
+    sentences: Sequence[Sentence],
+    clusters: Sequence[Sequence[int]],
+    similarity: np.ndarray,
+    annotations: dict[str, Annotation],
+    articles: Sequence[Article],
+) -> list[Conflict]:
     """Conflicts between sentences of one claim: a figure of one unit that the other sentence
     gives differently, and no matching figure of that unit on either side."""
     outlets = {article.id: article.outlet for article in articles}
@@ -50,14 +59,22 @@ def quantity_conflicts(sentences: Sequence[Sentence], clusters: Sequence[Sequenc
             first, second = sentences[i], sentences[j]
             confidence = float(similarity[i, j])
             for conflict in _sentence_pair_conflicts(first, second, annotations, outlets, confidence):
-                key = (conflict.kind.value, str(members[0]),
-                       frozenset({conflict.first_value, conflict.second_value}))
+                key = (
+                    conflict.kind.value,
+                    str(members[0]),
+                    frozenset({conflict.first_value, conflict.second_value}),
+                )
                 found.setdefault(key, conflict)
     return list(found.values())
 
 
-def _sentence_pair_conflicts(first: Sentence, second: Sentence, annotations: dict[str, Annotation],
-                             outlets: dict[str, str], confidence: float) -> list[Conflict]:
+def _sentence_pair_conflicts(
+    first: Sentence,
+    second: Sentence,
+    annotations: dict[str, Annotation],
+    outlets: dict[str, str],
+    confidence: float,
+) -> list[Conflict]:
     conflicts = []
     a_items = _inside(annotations[first.article_id].quantities, first)
     b_items = _inside(annotations[second.article_id].quantities, second)
@@ -66,12 +83,17 @@ def _sentence_pair_conflicts(first: Sentence, second: Sentence, annotations: dic
         conflicts.append(_conflict(kind, a, b, outlets, confidence, _describe_quantity))
     a_dates = _inside(annotations[first.article_id].dates, first)
     b_dates = _inside(annotations[second.article_id].dates, second)
-    for a, b in _unmatched_pairs(a_dates, b_dates, lambda d: d.precision, lambda x, y: x.value == y.value):
-        conflicts.append(_conflict(ConflictKind.DATE, a, b, outlets, confidence, _describe_date))
+    for da, db in _unmatched_pairs(a_dates, b_dates, lambda d: d.precision, lambda x, y: x.value == y.value):
+        conflicts.append(_conflict(ConflictKind.DATE, da, db, outlets, confidence, _describe_date))
     return conflicts
 
 
-def _unmatched_pairs(first: list, second: list, unit, agree):  # type: ignore[no-untyped-def]
+def _unmatched_pairs(
+    first: list[Figure],
+    second: list[Figure],
+    unit: Callable[[Figure], Hashable],
+    agree: Callable[[Figure, Figure], bool],
+) -> Iterator[tuple[Figure, Figure]]:
     """Pairs (a, b) of one unit where neither side has an agreeing figure on the other side."""
     lonely_a = [a for a in first if not any(unit(a) == unit(b) and agree(a, b) for b in second)]
     lonely_b = [b for b in second if not any(unit(a) == unit(b) and agree(a, b) for a in first)]
@@ -92,25 +114,45 @@ def _describe_date(item: DateMention) -> str:
     return f"“{item.text}” ({item.value.isoformat()})"
 
 
-def _conflict(kind: ConflictKind, a, b, outlets: dict[str, str], confidence: float,  # type: ignore[no-untyped-def]
-              describe) -> Conflict:
-    noun = {ConflictKind.DURATION: "how long", ConflictKind.DATE: "when",
-            ConflictKind.NUMBER: "how many"}[kind]
-    explanation = (f"The sources differ on {noun}: {outlets[a.article_id]} says {describe(a)}, "
-                   f"{outlets[b.article_id]} says {describe(b)}, in sentences that otherwise "
-                   "report the same fact.")
-    return Conflict(kind, Span(a.article_id, a.start, a.end), Span(b.article_id, b.start, b.end),
-                    a.text, b.text, explanation, round(confidence, 3))
+def _conflict(
+    kind: ConflictKind,
+    a: Figure,
+    b: Figure,
+    outlets: dict[str, str],
+    confidence: float,
+    describe: Callable[[Figure], str],
+) -> Conflict:
+    noun = {ConflictKind.DURATION: "how long", ConflictKind.DATE: "when", ConflictKind.NUMBER: "how many"}[
+        kind
+    ]
+    explanation = (
+        f"The sources differ on {noun}: {outlets[a.article_id]} says {describe(a)}, "
+        f"{outlets[b.article_id]} says {describe(b)}, in sentences that otherwise "
+        "report the same fact."
+    )
+    return Conflict(
+        kind,
+        Span(a.article_id, a.start, a.end),
+        Span(b.article_id, b.start, b.end),
+        a.text,
+        b.text,
+        explanation,
+        round(confidence, 3),
+    )
 
 
-def quote_conflicts(quotes: Sequence[Quote], annotations: dict[str, Annotation],
-                    entities: Sequence[Entity], articles: Sequence[Article],
-                    threshold: float) -> list[Conflict]:
+def quote_conflicts(
+    quotes: Sequence[Quote],
+    annotations: dict[str, Annotation],
+    entities: Sequence[Entity],
+    articles: Sequence[Article],
+    threshold: float,
+) -> list[Conflict]:
     """The same words attributed to different people by different sources."""
     outlets = {article.id: article.outlet for article in articles}
     conflicts = []
     for group in quote_groups(annotations, threshold):
-        by_speaker: dict[str, list] = {}  # type: ignore[type-arg]
+        by_speaker: dict[str, list[QuoteMention]] = {}
         for quote in group:
             speaker = speaker_of(quote, entities)
             if speaker:
@@ -124,9 +166,20 @@ def quote_conflicts(quotes: Sequence[Quote], annotations: dict[str, Annotation],
     return conflicts
 
 
-def _quote_conflict(a, a_name: str, b, b_name: str, outlets: dict[str, str]) -> Conflict:  # type: ignore[no-untyped-def]
+def _quote_conflict(
+    a: QuoteMention, a_name: str, b: QuoteMention, b_name: str, outlets: dict[str, str]
+) -> Conflict:
     words = a.text if len(a.text) <= 80 else a.text[:77] + "…"
-    explanation = (f"The same words, “{words}”, are given to {a_name} by {outlets[a.article_id]} "
-                   f"and to {b_name} by {outlets[b.article_id]}.")
-    return Conflict(ConflictKind.QUOTE_ATTRIBUTION, Span(a.article_id, a.start, a.end),
-                    Span(b.article_id, b.start, b.end), a_name, b_name, explanation, 0.9)
+    explanation = (
+        f"The same words, “{words}”, are given to {a_name} by {outlets[a.article_id]} "
+        f"and to {b_name} by {outlets[b.article_id]}."
+    )
+    return Conflict(
+        ConflictKind.QUOTE_ATTRIBUTION,
+        Span(a.article_id, a.start, a.end),
+        Span(b.article_id, b.start, b.end),
+        a_name,
+        b_name,
+        explanation,
+        0.9,
+    )

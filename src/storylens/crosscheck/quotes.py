@@ -29,8 +29,9 @@ def speaker_of(quote: QuoteMention, entities: Sequence[Entity]) -> str | None:
     return canonical_person(quote.speaker, entities) if quote.speaker else None
 
 
-def group_quotes(annotations: dict[str, Annotation], entities: Sequence[Entity],
-                 threshold: float) -> tuple[Quote, ...]:
+def group_quotes(
+    annotations: dict[str, Annotation], entities: Sequence[Entity], threshold: float
+) -> tuple[Quote, ...]:
     quotes = []
     for group in quote_groups(annotations, threshold):
         speakers = Counter(s for s in (speaker_of(q, entities) for q in group) if s)

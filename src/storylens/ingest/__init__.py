@@ -29,13 +29,18 @@ KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".json", ".jsonl", ".ndjson", 
 STDIN = "-"
 
 
-def read_inputs(paths: Iterable[str], settings: IngestSettings | None = None) -> tuple[list[Raw], list[Failure]]:
+def read_inputs(
+    paths: Iterable[str], settings: IngestSettings | None = None
+) -> tuple[list[Raw], list[Failure]]:
     """Every document under `paths` (files, folders searched recursively, or "-" for stdin)."""
     settings = settings or IngestSettings()
     raws: list[Raw] = []
     failures: list[Failure] = []
     for item in iter_documents(paths, settings):
-        (raws if isinstance(item, Raw) else failures).append(item)
+        if isinstance(item, Raw):
+            raws.append(item)
+        else:
+            failures.append(item)
     return raws, failures
 
 
@@ -64,14 +69,21 @@ def _read_file(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
     origin = str(path)
     suffix = _suffix(path)
     if suffix not in KNOWN_SUFFIXES:
-        yield Failure(origin, "ingest", f"unknown format '{suffix or path.name}'; storylens reads "
-                      ".txt, .md, .html, .htm, .json, .jsonl, .warc and .warc.gz")
+        yield Failure(
+            origin,
+            "ingest",
+            f"unknown format '{suffix or path.name}'; storylens reads "
+            ".txt, .md, .html, .htm, .json, .jsonl, .warc and .warc.gz",
+        )
         return
     try:
         size = path.stat().st_size
         if size > settings.max_bytes:
-            raise InputError(origin, f"the file is {size:,} bytes, over the limit of "
-                             f"{settings.max_bytes:,}; raise [ingest] max_bytes to read it")
+            raise InputError(
+                origin,
+                f"the file is {size:,} bytes, over the limit of "
+                f"{settings.max_bytes:,}; raise [ingest] max_bytes to read it",
+            )
         data = path.read_bytes()
     except InputError as exc:
         yield Failure(exc.origin, "ingest", exc.reason)
@@ -79,12 +91,13 @@ def _read_file(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
     except OSError as exc:
         yield Failure(origin, "ingest", f"cannot read the file ({exc.strerror or exc})")
         return
+    inner: str | None = suffix
     if suffix == ".gz":
-        data, suffix = _gunzip(data, origin, path)
+        data, inner = _gunzip(data, path)
         if not data:
             yield Failure(origin, "ingest", "not a readable gzip file, or one holding nothing")
             return
-    yield from read_bytes(data, origin, suffix, settings)
+    yield from read_bytes(data, origin, inner, settings)
 
 
 def _suffix(path: Path) -> str:
@@ -94,7 +107,7 @@ def _suffix(path: Path) -> str:
     return path.suffix.lower()
 
 
-def _gunzip(data: bytes, origin: str, path: Path) -> tuple[bytes, str | None]:
+def _gunzip(data: bytes, path: Path) -> tuple[bytes, str | None]:
     """The content of a gzipped file and its inner suffix (None: sniff it)."""
     try:
         content = gzip.decompress(data)
@@ -104,8 +117,9 @@ def _gunzip(data: bytes, origin: str, path: Path) -> tuple[bytes, str | None]:
     return content, inner if inner in KNOWN_SUFFIXES else None
 
 
-def read_bytes(data: bytes, origin: str, suffix: str | None,
-               settings: IngestSettings) -> Iterator[Raw | Failure]:
+def read_bytes(
+    data: bytes, origin: str, suffix: str | None, settings: IngestSettings
+) -> Iterator[Raw | Failure]:
     """Documents in `data`; `suffix` None means sniff the format from the content (stdin)."""
     if len(data) > settings.max_bytes:
         yield Failure(origin, "ingest", f"{len(data):,} bytes, over the limit of {settings.max_bytes:,}")

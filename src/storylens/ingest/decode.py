@@ -44,8 +44,9 @@ def decode(data: bytes, origin: str) -> str:
         return western
     best = charset_normalizer.from_bytes(data).best()
     if best is None or best.chaos >= MAX_CHAOS or not _reads_as_text(str(best), best.coherence):
-        raise InputError(origin, "undecodable bytes: no text encoding reads this file as text; "
-                         "save it as UTF-8")
+        raise InputError(
+            origin, "undecodable bytes: no text encoding reads this file as text; save it as UTF-8"
+        )
     return str(best)
 
 
@@ -59,7 +60,11 @@ def _as_western(data: bytes) -> str | None:
     extra = [ch for ch in text if ord(ch) > 127]
     letters = sum(ch.isalpha() for ch in text)
     # Western European text is mostly ASCII; Cyrillic or Greek in a legacy code page is not.
-    if extra and len(extra) <= MAX_WESTERN_NON_ASCII * max(letters, 1) and all(ch.isalpha() or ch in WESTERN_PUNCTUATION for ch in extra):
+    if (
+        extra
+        and len(extra) <= MAX_WESTERN_NON_ASCII * max(letters, 1)
+        and all(ch.isalpha() or ch in WESTERN_PUNCTUATION for ch in extra)
+    ):
         return text
     return None
 

@@ -27,14 +27,22 @@ def raw_from_record(record: Any, origin: str, settings: IngestSettings) -> Raw:
         raise InputError(origin, f"expected a JSON object, found {type(record).__name__}")
     text = _first(record, settings.text_fields)
     if text is None or not text.strip():
-        raise InputError(origin, f"no article text: none of the fields {list(settings.text_fields)}"
-                         " holds text; name the field with --field text=NAME")
+        raise InputError(
+            origin,
+            f"no article text: none of the fields {list(settings.text_fields)}"
+            " holds text; name the field with --field text=NAME",
+        )
     fmt = "html" if text.lstrip().startswith("<") else "text"
-    return Raw(origin=origin, format=fmt, content=text,
-               title=_first(record, settings.title_fields), url=_first(record, settings.url_fields),
-               published=_first(record, settings.date_fields),
-               outlet=_first(record, settings.source_fields),
-               byline=_first(record, settings.author_fields))
+    return Raw(
+        origin=origin,
+        format=fmt,
+        content=text,
+        title=_first(record, settings.title_fields),
+        url=_first(record, settings.url_fields),
+        published=_first(record, settings.date_fields),
+        outlet=_first(record, settings.source_fields),
+        byline=_first(record, settings.author_fields),
+    )
 
 
 def read_json(text: str, origin: str, settings: IngestSettings) -> Iterator[Raw | Failure]:

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from storylens.ingest.decode import decode
 from storylens.errors import InputError
+from storylens.ingest.decode import decode
 from storylens.model import Failure, Raw
 
 
@@ -30,8 +30,13 @@ def read_warc(data: bytes, origin: str) -> Iterator[Raw | Failure]:
             except InputError as exc:
                 yield Failure(exc.origin, "ingest", exc.reason)
                 continue
-            yield Raw(origin=where, format="html", content=html, url=url,
-                      published=record.rec_headers.get_header("WARC-Date"))
+            yield Raw(
+                origin=where,
+                format="html",
+                content=html,
+                url=url,
+                published=record.rec_headers.get_header("WARC-Date"),
+            )
     except ArchiveLoadFailed as exc:
         yield Failure(origin, "ingest", f"not a readable WARC archive ({exc})")
         return

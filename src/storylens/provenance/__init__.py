@@ -52,8 +52,11 @@ class _PairEvidence:
     trigram_share: float  # of the derived article's unquoted trigrams found in the source
 
 
-def find_derivations(articles: Sequence[Article], sentences: dict[str, tuple[Sentence, ...]],
-                     settings: ProvenanceSettings | None = None) -> tuple[Derivation, ...]:
+def find_derivations(
+    articles: Sequence[Article],
+    sentences: dict[str, tuple[Sentence, ...]],
+    settings: ProvenanceSettings | None = None,
+) -> tuple[Derivation, ...]:
     """Derivation edges among `articles`, at most one source per derived article."""
     settings = settings or ProvenanceSettings()
     docs = _prepare(articles, sentences)
@@ -71,8 +74,15 @@ def _prepare(articles: Sequence[Article], sentences: dict[str, tuple[Sentence, .
     docs, offset = [], 0
     for article in articles:
         own = sentences[article.id]
-        docs.append(_Doc(article, own, [content_tokens(s.text) for s in own],
-                         vectors[offset: offset + len(own)], _unquoted_trigrams(article.text)))
+        docs.append(
+            _Doc(
+                article,
+                own,
+                [content_tokens(s.text) for s in own],
+                vectors[offset : offset + len(own)],
+                _unquoted_trigrams(article.text),
+            )
+        )
         offset += len(own)
     return docs
 
@@ -91,7 +101,7 @@ def _candidates(docs: list[_Doc], settings: ProvenanceSettings) -> set[tuple[int
         words = [w.lower() for w in TOKEN.findall(doc.article.text)]
         minhash = MinHash(num_perm=settings.minhash_permutations)
         size = settings.shingle_size
-        minhash.update_batch([" ".join(words[i:i + size]).encode() for i in range(len(words) - size + 1)])
+        minhash.update_batch([" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)])
         lsh.insert(str(index), minhash)
         hashes.append(minhash)
     pairs = set()
@@ -114,8 +124,15 @@ def _judge_pair(a: _Doc, b: _Doc, settings: ProvenanceSettings) -> Derivation | 
     if kind is None:
         return None
     pairs = tuple(AlignedPair(i, j, round(sim, 3)) for i, j, sim in evidence.pairs)
-    return Derivation(source.article.id, derived.article.id, kind, round(reused, 3), round(exact, 3),
-                      pairs, tuple(evidence_of_direction))
+    return Derivation(
+        source.article.id,
+        derived.article.id,
+        kind,
+        round(reused, 3),
+        round(exact, 3),
+        pairs,
+        tuple(evidence_of_direction),
+    )
 
 
 def _pair_evidence(source: _Doc, derived: _Doc, settings: ProvenanceSettings) -> _PairEvidence:
@@ -127,12 +144,21 @@ def _pair_evidence(source: _Doc, derived: _Doc, settings: ProvenanceSettings) ->
     return _PairEvidence([(i, j, float(similarity[i, j])) for i, j in aligned], int(verbatim), shared)
 
 
-def _kind(source: _Doc, derived: _Doc, evidence: _PairEvidence, reused: float, exact: float,
-          settings: ProvenanceSettings) -> DerivationKind | None:
+def _kind(
+    source: _Doc,
+    derived: _Doc,
+    evidence: _PairEvidence,
+    reused: float,
+    exact: float,
+    settings: ProvenanceSettings,
+) -> DerivationKind | None:
     if reused < settings.min_reused_share:
         return None
-    if exact >= settings.duplicate_share and len(source.sentences) == len(derived.sentences) \
-            and source.article.outlet == derived.article.outlet:
+    if (
+        exact >= settings.duplicate_share
+        and len(source.sentences) == len(derived.sentences)
+        and source.article.outlet == derived.article.outlet
+    ):
         return DerivationKind.DUPLICATE
     if exact >= settings.min_reused_share:
         return DerivationKind.REPRINT

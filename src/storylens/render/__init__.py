@@ -24,11 +24,20 @@ def to_json(result: BriefingSet) -> bytes:
 @functools.cache
 def _environment() -> jinja2.Environment:
     # Autoescape everywhere: article text is untrusted, and the HTML must never run it.
-    env = jinja2.Environment(loader=jinja2.PackageLoader("storylens.render", "templates"),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                             undefined=jinja2.StrictUndefined)
-    env.globals.update(anchor=views.anchor, excerpt=views.excerpt, outlets=views.outlets,
-                       segments=views.article_segments, roles=views.article_roles)
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("storylens.render", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals.update(
+        anchor=views.anchor,
+        excerpt=views.excerpt,
+        outlets=views.outlets,
+        segments=views.article_segments,
+        roles=views.article_roles,
+    )
     return env
 
 

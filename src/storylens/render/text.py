@@ -30,8 +30,15 @@ def to_markdown(result: BriefingSet) -> str:
 def _story_markdown(b: Briefing) -> list[str]:
     names = outlets(b)
     by_id = {a.id: a for a in b.articles}
-    out = ["", f"## {_md(b.story.label)}", "", f"{len(b.articles)} articles, "
-           f"{len(b.conflicts)} conflicts.", "", "### Summary", ""]
+    out = [
+        "",
+        f"## {_md(b.story.label)}",
+        "",
+        f"{len(b.articles)} articles, {len(b.conflicts)} conflicts.",
+        "",
+        "### Summary",
+        "",
+    ]
     for line in b.summary:
         cites = ", ".join(f"{names[c.article_id]} {c.start}-{c.end}" for c in line.citations)
         out.append(f"- {_md(line.text)} [{_md(cites)}]")
@@ -54,12 +61,15 @@ def _story_markdown(b: Briefing) -> list[str]:
     out += ["", "### Timeline", ""]
     for event in b.timeline:
         sources = ", ".join(dict.fromkeys(names[s.article_id] for s in event.citations))
-        out.append(f"- {event.date.isoformat()} ({event.precision.value}): {_md(event.description)} "
-                   f"({_md(sources)})")
+        out.append(
+            f"- {event.date.isoformat()} ({event.precision.value}): {_md(event.description)} ({_md(sources)})"
+        )
     out += ["", "### Provenance", ""]
     for d in b.derivations:
-        out.append(f"- {_md(names[d.derived])} is a {d.kind.value} of {_md(names[d.source])} "
-                   f"({d.reused_share:.0%} of its sentences reused)")
+        out.append(
+            f"- {_md(names[d.derived])} is a {d.kind.value} of {_md(names[d.source])} "
+            f"({d.reused_share:.0%} of its sentences reused)"
+        )
     return out
 
 
@@ -72,12 +82,15 @@ def print_terminal(result: BriefingSet, console: Console) -> None:
             sources = ", ".join(dict.fromkeys(names[c.article_id] for c in line.citations))
             console.print(f"• {escape(line.text)} [dim]\\[{escape(sources)}][/]", highlight=False)
         for conflict in b.conflicts:
-            console.print(f"[red]conflict ({conflict.kind.value}):[/] {escape(conflict.explanation)}",
-                          highlight=False)
+            console.print(
+                f"[red]conflict ({conflict.kind.value}):[/] {escape(conflict.explanation)}", highlight=False
+            )
         for d in b.derivations:
-            console.print(f"[dim]{escape(names[d.derived])} is a {d.kind.value} of "
-                          f"{escape(names[d.source])}[/]",
-                          highlight=False)
+            console.print(
+                f"[dim]{escape(names[d.derived])} is a {d.kind.value} of {escape(names[d.source])}[/]",
+                highlight=False,
+            )
     for failure in result.failures:
-        console.print(f"[yellow]could not use {escape(failure.origin)}:[/] {escape(failure.reason)}",
-                      highlight=False)
+        console.print(
+            f"[yellow]could not use {escape(failure.origin)}:[/] {escape(failure.reason)}", highlight=False
+        )

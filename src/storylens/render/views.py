@@ -23,7 +23,7 @@ def anchor(span: Span, briefing: Briefing) -> str:
 
 
 def excerpt(span: Span, articles: dict[str, Article]) -> str:
-    return articles[span.article_id].text[span.start:span.end]
+    return articles[span.article_id].text[span.start : span.end]
 
 
 def outlets(briefing: Briefing) -> dict[str, str]:
@@ -37,7 +37,7 @@ def article_segments(article: Article, briefing: Briefing) -> list[Segment]:
     cursor = 0
     for sentence in (s for s in briefing.sentences if s.article_id == article.id):
         if sentence.start > cursor:
-            segments.append(Segment(None, ((article.text[cursor:sentence.start], None),)))
+            segments.append(Segment(None, ((article.text[cursor : sentence.start], None),)))
         pieces = _pieces(article.text, sentence.start, sentence.end, marks)
         segments.append(Segment(f"{article.id}-{sentence.start}", pieces))
         cursor = sentence.end
@@ -55,7 +55,9 @@ def _marks(article_id: str, briefing: Briefing) -> list[tuple[int, int, str]]:
     return sorted(marks)
 
 
-def _pieces(text: str, start: int, end: int, marks: list[tuple[int, int, str]]) -> tuple[tuple[str, str | None], ...]:
+def _pieces(
+    text: str, start: int, end: int, marks: list[tuple[int, int, str]]
+) -> tuple[tuple[str, str | None], ...]:
     pieces: list[tuple[str, str | None]] = []
     cursor = start
     for mark_start, mark_end, css in marks:

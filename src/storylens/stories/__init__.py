@@ -24,8 +24,9 @@ LABEL_ENTITIES = 3
 LABEL_TERMS = 3
 
 
-def similarity_matrix(articles: Sequence[Article], mentions: dict[str, Sequence[Mention]],
-                      settings: StorySettings) -> np.ndarray:
+def similarity_matrix(
+    articles: Sequence[Article], mentions: dict[str, Sequence[Mention]], settings: StorySettings
+) -> np.ndarray:
     texts = [f"{article.title}\n{article.text}" for article in articles]
     tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
     text_similarity = (tfidf @ tfidf.T).toarray()
@@ -55,8 +56,9 @@ def _time_decay(articles: Sequence[Article], half_life_days: float) -> np.ndarra
     return np.where(np.isnan(decay), 1.0, decay)
 
 
-def group_stories(articles: Sequence[Article], mentions: dict[str, Sequence[Mention]],
-                  settings: StorySettings | None = None) -> tuple[Story, ...]:
+def group_stories(
+    articles: Sequence[Article], mentions: dict[str, Sequence[Mention]], settings: StorySettings | None = None
+) -> tuple[Story, ...]:
     """Stories over `articles`, largest first."""
     settings = settings or StorySettings()
     if not articles:
@@ -65,8 +67,12 @@ def group_stories(articles: Sequence[Article], mentions: dict[str, Sequence[Ment
     if len(articles) > 1:
         distance = 1.0 - similarity_matrix(articles, mentions, settings)
         np.fill_diagonal(distance, 0.0)
-        model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
-                                        distance_threshold=1.0 - settings.merge_threshold)
+        model = AgglomerativeClustering(
+            n_clusters=None,
+            metric="precomputed",
+            linkage="average",
+            distance_threshold=1.0 - settings.merge_threshold,
+        )
         labels = model.fit_predict(np.clip(distance, 0.0, None)).tolist()
     groups: dict[int, list[Article]] = {}
     for article, label in zip(articles, labels, strict=True):
@@ -80,17 +86,26 @@ def _story(members: list[Article], mentions: dict[str, Sequence[Mention]]) -> St
     ids = tuple(article.id for article in members)
     dates = [article.published for article in members if article.published]
     digest = hashlib.sha1("\0".join(sorted(ids)).encode()).hexdigest()[:8]
-    return Story(id=f"s{digest}", article_ids=ids, label=_label(members, mentions),
-                 first_published=min(dates) if dates else None,
-                 last_published=max(dates) if dates else None)
+    return Story(
+        id=f"s{digest}",
+        article_ids=ids,
+        label=_label(members, mentions),
+        first_published=min(dates) if dates else None,
+        last_published=max(dates) if dates else None,
+    )
 
 
 def _label(members: list[Article], mentions: dict[str, Sequence[Mention]]) -> str:
     """The entities most articles name, then the most frequent title words."""
     entity_counts: Counter[str] = Counter()
     for article in members:
-        entity_counts.update({_without_article(m.text) for m in mentions.get(article.id, ())
-                              if m.label in {"PERSON", "ORG", "GPE", "LOC"} and len(m.text.split()) > 1})
+        entity_counts.update(
+            {
+                _without_article(m.text)
+                for m in mentions.get(article.id, ())
+                if m.label in {"PERSON", "ORG", "GPE", "LOC"} and len(m.text.split()) > 1
+            }
+        )
     names = _top(entity_counts, LABEL_ENTITIES)
     title_words: Counter[str] = Counter()
     seen = {word.lower() for name in names for word in name.split()}

@@ -23,8 +23,7 @@ CENTRALITY_WEIGHT = 1.0
 LEAD_WEIGHT = 0.5  # news puts the main facts first
 
 
-def disputed_spans(conflicts: Sequence[Conflict],
-                   derivations: Sequence[Derivation]) -> set[tuple[str, int]]:
+def disputed_spans(conflicts: Sequence[Conflict], derivations: Sequence[Derivation]) -> set[tuple[str, int]]:
     """Conflict spans (article id, start) that must not be repeated as fact: the side of a
     derived article against its source; both sides when independent sources disagree (the
     conflicts section shows them, the summary takes neither)."""
@@ -41,14 +40,19 @@ def disputed_spans(conflicts: Sequence[Conflict],
     return losers
 
 
-def summarize(claims: Sequence[Claim], sentences: dict[tuple[str, int], Sentence],
-              disputed: set[tuple[str, int]], derived: set[str],
-              settings: SummarySettings | None = None) -> tuple[SummaryLine, ...]:
+def summarize(
+    claims: Sequence[Claim],
+    sentences: dict[tuple[str, int], Sentence],
+    disputed: set[tuple[str, int]],
+    derived: set[str],
+    settings: SummarySettings | None = None,
+) -> tuple[SummaryLine, ...]:
     """Summary lines within the word budget, in the order the story is told. A line takes the
     wording of an original report where it can (`derived` holds the copies and rewrites)."""
     settings = settings or SummarySettings()
-    options = [option for option in (_option(claim, sentences, disputed, derived) for claim in claims)
-               if option]
+    options = [
+        option for option in (_option(claim, sentences, disputed, derived) for claim in claims) if option
+    ]
     if not options:
         return ()
     texts = [text for text, _, _ in options]
@@ -56,15 +60,18 @@ def summarize(claims: Sequence[Claim], sentences: dict[tuple[str, int], Sentence
     centrality = vectors @ vectors.mean(axis=0)
     tokens = [content_tokens(text) for text in texts]
     similarity = combined(lexical_matrix(tokens, tokens), vectors @ vectors.T)
-    scores = [_score(claim, position, float(centrality[i]))
-              for i, (_, claim, position) in enumerate(options)]
+    scores = [_score(claim, position, float(centrality[i])) for i, (_, claim, position) in enumerate(options)]
     chosen = _select(options, scores, similarity, settings)
     chosen.sort(key=lambda i: options[i][2])
     return tuple(_line(options[i]) for i in chosen)
 
 
-def _option(claim: Claim, sentences: dict[tuple[str, int], Sentence],
-            disputed: set[tuple[str, int]], derived: set[str]) -> tuple[str, Claim, float] | None:
+def _option(
+    claim: Claim,
+    sentences: dict[tuple[str, int], Sentence],
+    disputed: set[tuple[str, int]],
+    derived: set[str],
+) -> tuple[str, Claim, float] | None:
     """(text, claim with only undisputed spans, relative position) or None if all are disputed."""
     undisputed = [span for span in claim.spans if not _touches(span, disputed)]
     if not undisputed:
@@ -72,15 +79,17 @@ def _option(claim: Claim, sentences: dict[tuple[str, int], Sentence],
     undisputed.sort(key=lambda span: span.article_id in derived)  # originals first, stable
     clean = tuple(undisputed)
     lead = clean[0]
-    sentence = next(s for s in sentences.values() if s.article_id == lead.article_id and s.start == lead.start)
-    trimmed = Claim(claim.id, clean, sentence.text, claim.articles, claim.independent_voices,
-                    claim.voice_groups)
+    sentence = next(
+        s for s in sentences.values() if s.article_id == lead.article_id and s.start == lead.start
+    )
+    trimmed = Claim(
+        claim.id, clean, sentence.text, claim.articles, claim.independent_voices, claim.voice_groups
+    )
     return sentence.text, trimmed, float(np.mean([_position(span, sentences) for span in clean]))
 
 
 def _touches(span: Span, disputed: set[tuple[str, int]]) -> bool:
-    return any(article == span.article_id and span.start <= start < span.end
-               for article, start in disputed)
+    return any(article == span.article_id and span.start <= start < span.end for article, start in disputed)
 
 
 def _position(span: Span, sentences: dict[tuple[str, int], Sentence]) -> float:
@@ -90,12 +99,20 @@ def _position(span: Span, sentences: dict[tuple[str, int], Sentence]) -> float:
 
 
 def _score(claim: Claim, position: float, centrality: float) -> float:
-    return (VOICE_WEIGHT * claim.independent_voices + ARTICLE_WEIGHT * len(claim.articles)
-            + CENTRALITY_WEIGHT * centrality + LEAD_WEIGHT * (1 - position))
+    return (
+        VOICE_WEIGHT * claim.independent_voices
+        + ARTICLE_WEIGHT * len(claim.articles)
+        + CENTRALITY_WEIGHT * centrality
+        + LEAD_WEIGHT * (1 - position)
+    )
 
 
-def _select(options: list[tuple[str, Claim, float]], scores: list[float], similarity: np.ndarray,
-            settings: SummarySettings) -> list[int]:
+def _select(
+    options: list[tuple[str, Claim, float]],
+    scores: list[float],
+    similarity: np.ndarray,
+    settings: SummarySettings,
+) -> list[int]:
     chosen: list[int] = []
     words = 0
     for i in sorted(range(len(options)), key=lambda k: -scores[k]):

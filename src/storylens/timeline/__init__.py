@@ -12,13 +12,13 @@ from collections.abc import Sequence
 
 from storylens.model import Annotation, DateMention, DatePrecision, Sentence, Span, TimelineEvent
 
-PRECISION_ORDER = {DatePrecision.DAY: 0, DatePrecision.WEEK: 1, DatePrecision.MONTH: 2,
-                   DatePrecision.YEAR: 3}
+PRECISION_ORDER = {DatePrecision.DAY: 0, DatePrecision.WEEK: 1, DatePrecision.MONTH: 2, DatePrecision.YEAR: 3}
 CLAUSE_END = re.compile(r"[,;.!?]")
 
 
-def build_timeline(annotations: Sequence[Annotation], texts: dict[str, str],
-                   claim_of: dict[tuple[str, int], str]) -> tuple[TimelineEvent, ...]:
+def build_timeline(
+    annotations: Sequence[Annotation], texts: dict[str, str], claim_of: dict[tuple[str, int], str]
+) -> tuple[TimelineEvent, ...]:
     events: dict[tuple[object, ...], list[tuple[str, Span]]] = {}
     meta: dict[tuple[object, ...], DateMention] = {}
     for annotation in annotations:
@@ -27,9 +27,11 @@ def build_timeline(annotations: Sequence[Annotation], texts: dict[str, str],
             if sentence is None:
                 continue
             description = _description(mention, sentence, texts[annotation.article_id])
-            claim = claim_of.get((sentence.article_id, sentence.index), f"{sentence.article_id}:{sentence.index}")
+            claim = claim_of.get(
+                (sentence.article_id, sentence.index), f"{sentence.article_id}:{sentence.index}"
+            )
             key = (mention.value, mention.precision, claim, description[0] != sentence.start)
-            events.setdefault(key, []).append(description[1:])  # type: ignore[arg-type]
+            events.setdefault(key, []).append((description[1], description[2]))
             meta.setdefault(key, mention)
     timeline = [_event(meta[key], spans) for key, spans in events.items()]
     return tuple(sorted(timeline, key=lambda e: (e.date, PRECISION_ORDER[e.precision], e.description)))
@@ -52,8 +54,9 @@ def _description(mention: DateMention, sentence: Sentence, text: str) -> tuple[i
 
 def _event(mention: DateMention, found: list[tuple[str, Span]]) -> TimelineEvent:
     description = found[0][0]
-    return TimelineEvent(mention.value, mention.precision, description,
-                         tuple(dict.fromkeys(span for _, span in found)))
+    return TimelineEvent(
+        mention.value, mention.precision, description, tuple(dict.fromkeys(span for _, span in found))
+    )
 
 
 __all__ = ["build_timeline"]
