@@ -128,7 +128,10 @@ def _finish(item: _Prepared, repeated: set[str], settings: CleanSettings) -> Art
     fields = {**meta.fields, **item.fields}
     removed = list(item.removed) + [RemovedLine(line, reason) for line, reason in meta.removed]
     kept = []
-    for verdict in judge_lines(lines, repeated, settings.boilerplate_threshold):
+    is_html = item.raw.format == "html"
+    threshold = settings.html_boilerplate_threshold if is_html else settings.boilerplate_threshold
+    verdicts = judge_lines(lines, repeated, threshold, find_block=not is_html)
+    for verdict in verdicts:
         if verdict.reason == "kept":
             kept.append(verdict.text)
         else:

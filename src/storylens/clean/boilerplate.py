@@ -110,6 +110,12 @@ LONG_LINE_WORDS = 25
 # Short lines seen in at least this many documents of a batch are templates, not reporting.
 REPEATED_IN_DOCUMENTS = 2
 REPEATED_MAX_WORDS = 12
+PROSE_MIN_WORDS = 8
+MIN_LINE_PENALTY = 3
+SHORT_SENTENCE_PENALTY = 1
+# Added to the score of a line outside the main block: there even prose is mostly comments,
+# teasers and related-article blurbs.
+OUTSIDE_BLOCK_WEIGHT = 0.6
 
 
 @dataclass(frozen=True)
@@ -137,11 +143,11 @@ def repeated_lines(documents: list[list[str]]) -> set[str]:
 
 
 def score_line(line: str, *, edge: float, repeated: bool) -> tuple[float, str]:
-    """Boilerplate score of one line and the main reason. `edge` is 1 at the page edges, 0 mid-body."""
+    """Boilerplate score of one line and the main reason; `edge` is 1 outside the main block."""
     tokens = words(line)
     if not tokens:
         return 1.0, "no words"
-    if len(tokens) >= LONG_LINE_WORDS and line.rstrip().endswith(TERMINAL):
+    if edge == 0 and len(tokens) >= LONG_LINE_WORDS and line.rstrip().endswith(TERMINAL):
         return 0.0, "prose"
     lowered = [token.lower() for token in tokens]
     features = _features(line, tokens, lowered, edge, repeated)
@@ -175,25 +181,48 @@ def _features(
         features.append((0.3, "counter widget"))
     if repeated:
         features.append((0.35, "repeated across pages"))
-    features.append((0.15 * edge, "at the page edge"))
+    features.append((OUTSIDE_BLOCK_WEIGHT * edge, "outside the main block of prose"))
     if line.rstrip().endswith(TERMINAL) and count >= 12:
         features.append((-0.3, "prose"))
     return features
 
 
+def main_block(lines: list[str]) -> tuple[int, int]:
+    """The run of lines [first, last] with the most prose net of furniture (see _block_value). The largest
+    sum over a contiguous run (Kadane) is the article body, as in Finn et al.'s Body Text
+    Extraction, with lines in place of HTML tokens."""
+    best, best_range = float("-inf"), (0, -1)
+    running, start = 0.0, 0
+    for index, line in enumerate(lines):
+        count = len(words(line))
+        running += _block_value(line, count)
+        if running > best:
+            best, best_range = running, (start, index)
+        if running < 0:
+            running, start = 0.0, index + 1
+    return best_range
+
+
+def _block_value(line: str, count: int) -> float:
+    """Prose adds its words; a short sentence costs little (a one-line paragraph, a quote);
+    anything else costs its words."""
+    if not line.rstrip().endswith(TERMINAL):
+        return -max(count, MIN_LINE_PENALTY)
+    return count if count >= PROSE_MIN_WORDS else -SHORT_SENTENCE_PENALTY
+
+
 def edge_weights(lines: list[str]) -> list[float]:
-    """1.0 for lines outside the longest run of prose, fading to 0 inside it."""
-    prose = [len(words(line)) >= 15 for line in lines]
-    if not any(prose):
-        return [0.0] * len(lines)
-    first = prose.index(True)
-    last = len(prose) - 1 - prose[::-1].index(True)
+    """1.0 for lines outside the main block of prose, 0 inside it."""
+    first, last = main_block(lines)
     return [0.0 if first <= i <= last else 1.0 for i in range(len(lines))]
 
 
-def judge_lines(lines: list[str], repeated: set[str], threshold: float) -> list[LineVerdict]:
-    """A verdict per line: a score above `threshold` marks boilerplate."""
-    edges = edge_weights(lines)
+def judge_lines(
+    lines: list[str], repeated: set[str], threshold: float, find_block: bool = True
+) -> list[LineVerdict]:
+    """A verdict per line: a score above `threshold` marks boilerplate. `find_block` False when
+    the lines are already a main text (trafilatura's output for HTML)."""
+    edges = edge_weights(lines) if find_block else [0.0] * len(lines)
     verdicts = []
     for line, edge in zip(lines, edges, strict=True):
         score, reason = score_line(line, edge=edge, repeated=line_key(line) in repeated)

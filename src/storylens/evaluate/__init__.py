@@ -1,0 +1,1 @@
+"""Evaluation: metrics and dataset readers for measuring storylens on public data."""

@@ -1,0 +1,21 @@
+"""Metrics on cases small enough to work out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from storylens.evaluate.metrics import token_prf
+
+
+def test_token_prf_by_hand() -> None:
+    # predicted: the cat sat on the mat (6 tokens); expected: the cat sat (3 tokens)
+    # overlap: the(1) cat(1) sat(1) = 3 -> precision 3/6, recall 3/3, F1 = 2*.5*1/1.5 = 2/3
+    score = token_prf("The cat sat on the mat", "the cat sat")
+    assert (score.precision, score.recall) == (0.5, 1.0)
+    assert score.f1 == pytest.approx(2 / 3)
+
+
+def test_token_prf_counts_repeats_and_handles_empty() -> None:
+    assert token_prf("a a a", "a").precision == pytest.approx(1 / 3)
+    assert token_prf("", "a").f1 == 0.0
+    assert token_prf("a", "").f1 == 0.0
