@@ -130,3 +130,32 @@ def test_cli_usage_errors_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "settings.toml"
     bad.write_text("[nosuch]\nx = 1\n", encoding="utf-8")
     assert runner.invoke(app, ["brief", str(EXAMPLES), "--config", str(bad)]).exit_code == 2
+
+
+# warcio's writer, used only to build the fixture, leaves a spooled temporary file unclosed.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_warc_html_responses_become_documents(tmp_path: Path) -> None:
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    html = f"<html><body><article><p>{GOOD}</p></article></body></html>".encode()
+    path = tmp_path / "crawl.warc.gz"
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for url, content_type in (
+            ("https://a.example/story", "text/html"),
+            ("https://a.example/logo.png", "image/png"),
+        ):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+            record = writer.create_warc_record(url, "response", payload=BytesIO(html), http_headers=headers)
+            writer.write_record(record)
+    raws, failures = read_inputs([str(tmp_path)])
+    assert not failures
+    assert [(r.format, r.url) for r in raws] == [("html", "https://a.example/story")]
+
+
+def test_a_file_that_is_not_a_warc_is_named(tmp_path: Path) -> None:
+    (tmp_path / "bad.warc").write_bytes(b"this is not an archive at all\n" * 5)
+    assert "WARC" in _failures_by_name(tmp_path)["bad.warc"]
