@@ -7,6 +7,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 
 from storylens.annotate import annotate
 from storylens.annotate.entities import merge_entities
@@ -105,7 +106,8 @@ def brief_story(
         derivations = find_derivations(articles, sentences, settings.provenance)
         groups = origin_groups(story.article_ids, derivations)
     derived = {d.derived for d in derivations}
-    originals_first = sorted(articles, key=lambda a: a.id in derived)  # their wording leads
+    # Original reporting leads wherever one wording must be picked (claims, conflicts, timeline).
+    originals_first = sorted(articles, key=lambda a: (a.id in derived, a.published or datetime.max))
     with timer.stage("crosscheck"):
         entities = merge_entities(m for a in own.values() for m in a.mentions)
         checked = crosscheck(originals_first, own, groups, entities, settings.crosscheck)
@@ -115,7 +117,7 @@ def brief_story(
         summary = summarize(checked.claims, by_key, disputed, derived, settings.summary)
     with timer.stage("timeline"):
         timeline = build_timeline(
-            list(own.values()), {a.id: a.text for a in articles}, checked.claim_of_sentence
+            [own[a.id] for a in originals_first], {a.id: a.text for a in articles}, checked.claim_of_sentence
         )
     return Briefing(
         story=story,
@@ -126,6 +128,6 @@ def brief_story(
         quotes=checked.quotes,
         entities=entities,
         derivations=derivations,
-        articles=tuple(articles),
+        articles=tuple(originals_first),
         sentences=tuple(s for a in own.values() for s in a.sentences),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz
@@ -32,11 +31,15 @@ def speaker_of(quote: QuoteMention, entities: Sequence[Entity]) -> str | None:
 def group_quotes(
     annotations: dict[str, Annotation], entities: Sequence[Entity], threshold: float
 ) -> tuple[Quote, ...]:
+    """One Quote per wording group and speaker: where sources give the same words to different
+    people, each attribution is its own entry (and crosscheck reports the conflict)."""
     quotes = []
     for group in quote_groups(annotations, threshold):
-        speakers = Counter(s for s in (speaker_of(q, entities) for q in group) if s)
-        speaker = speakers.most_common(1)[0][0] if speakers else None
-        variants = tuple(dict.fromkeys(q.text for q in group))
-        spans = tuple(Span(q.article_id, q.start, q.end) for q in group)
-        quotes.append(Quote(text=variants[0], speaker=speaker, spans=spans, variants=variants[1:]))
+        by_speaker: dict[str | None, list[QuoteMention]] = {}
+        for mention in group:
+            by_speaker.setdefault(speaker_of(mention, entities), []).append(mention)
+        for speaker, mentions in by_speaker.items():
+            variants = tuple(dict.fromkeys(q.text for q in mentions))
+            spans = tuple(Span(q.article_id, q.start, q.end) for q in mentions)
+            quotes.append(Quote(text=variants[0], speaker=speaker, spans=spans, variants=variants[1:]))
     return tuple(sorted(quotes, key=lambda q: -len(q.spans)))

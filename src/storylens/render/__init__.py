@@ -36,6 +36,7 @@ def _environment() -> jinja2.Environment:
         excerpt=views.excerpt,
         outlets=views.outlets,
         segments=views.article_segments,
+        disputed=views.disputed_anchors,
         roles=views.article_roles,
     )
     return env

@@ -79,3 +79,8 @@ def article_roles(briefing: Briefing) -> dict[str, str]:
     for derivation in briefing.derivations:
         roles[derivation.derived] = f"{derivation.kind.value} of {names[derivation.source]}"
     return roles
+
+
+def disputed_anchors(briefing: Briefing) -> set[str]:
+    """Anchors of the sentences that hold one side of a conflict."""
+    return {anchor(span, briefing) for c in briefing.conflicts for span in (c.first, c.second)}
