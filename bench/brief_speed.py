@@ -54,10 +54,11 @@ def run_once(path: str) -> dict[str, float]:
 
 def cold(path: str) -> dict[str, float]:
     """A fresh interpreter: imports and model loading count, as on a user's first command."""
+    here = str(Path(__file__).parent)
     code = (
-        "import json,sys,time; t=time.perf_counter(); sys.path.insert(0, %r);"
-        "from brief_speed import run_once; r=run_once(%r); r['total']=time.perf_counter()-t;"
-        "print(json.dumps(r))" % (str(Path(__file__).parent), path)
+        f"import json,sys,time; t=time.perf_counter(); sys.path.insert(0, {here!r});"
+        f"from brief_speed import run_once; r=run_once({path!r}); r['total']=time.perf_counter()-t;"
+        "print(json.dumps(r))"
     )
     output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     return json.loads(output.stdout.strip().splitlines()[-1])

@@ -79,7 +79,8 @@ def main() -> int:
     scores: dict[str, list[PRF]] = {name: [] for name in SYSTEMS}
     seconds: dict[str, float] = dict.fromkeys(SYSTEMS, 0.0)
     for key in pages:
-        html = gzip.decompress((args.data / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace")
+        page = (args.data / "html" / f"{key}.html.gz").read_bytes()
+        html = gzip.decompress(page).decode("utf-8", "replace")
         expected = truth[key]["articleBody"]
         for name, system in SYSTEMS.items():
             started = time.perf_counter()
