@@ -15,31 +15,15 @@ from datetime import date, datetime, timedelta
 
 import dateparser
 
+from storylens.annotate.quantities import NUMBER_WORDS as QUANTITY_WORDS
 from storylens.model import DateMention, DatePrecision
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
-NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "a few": 3,
-    "several": 3,
-    "a couple of": 2,
-}
+# Counts in "two days earlier", "a few weeks ago": the quantity words plus vague counts.
+NUMBER_WORDS = {**QUANTITY_WORDS, "a few": 3, "several": 3, "a couple of": 2}
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
