@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class DatePrecision(enum.StrEnum):
@@ -33,7 +33,10 @@ class ConflictKind(enum.StrEnum):
     NUMBER = "number"
     DURATION = "duration"
     DATE = "date"
+    ROLE = "role"
     QUOTE_ATTRIBUTION = "quote_attribution"
+    NEGATION = "negation"
+    ENTITY_SWAP = "entity_swap"
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,18 @@ class QuoteMention:
 
 
 @dataclass(frozen=True)
+class RoleMention:
+    """A title or role given to a person in one article: "Tom Keane, general secretary of ..."."""
+
+    article_id: str
+    person_start: int  # start offset of the person mention the role belongs to
+    person: str
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Annotation:
     """Everything annotate found in one article."""
 
@@ -154,6 +169,13 @@ class Annotation:
     dates: tuple[DateMention, ...]
     quantities: tuple[Quantity, ...]
     quotes: tuple[QuoteMention, ...]
+    roles: tuple[RoleMention, ...] = ()
+
+
+@dataclass(frozen=True)
+class Role:
+    title: str
+    span: Span
 
 
 @dataclass(frozen=True)
@@ -163,6 +185,7 @@ class Entity:
     label: str
     aliases: tuple[str, ...]
     mentions: tuple[Span, ...]
+    roles: tuple[Role, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from storylens.annotate.dates import find_dates
 from storylens.annotate.entities import find_mentions
 from storylens.annotate.quantities import find_quantities
 from storylens.annotate.quotes import find_quotes
+from storylens.annotate.roles import find_roles
 from storylens.annotate.sentences import split_sentences
 from storylens.model import Annotation, Article, Mention
 
@@ -27,6 +28,7 @@ def _annotate_one(article: Article, mentions: tuple[Mention, ...]) -> Annotation
         dates=find_dates(article.id, article.text, published),
         quantities=find_quantities(article.id, article.text),
         quotes=find_quotes(article.id, article.text, mentions),
+        roles=find_roles(article.id, article.text, mentions),
     )
 
 

@@ -7,6 +7,7 @@ entities about 30% faster (measured on the bundled wire story repeated 30 times)
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
@@ -16,7 +17,7 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz
 
 from storylens.errors import MissingExtraError
-from storylens.model import Entity, Mention, Span
+from storylens.model import Entity, Mention, Role, RoleMention, Span
 
 log = logging.getLogger(__name__)
 
@@ -171,3 +172,14 @@ def by_label(entities: Iterable[Entity]) -> dict[str, list[Entity]]:
     for entity in entities:
         table[entity.label].append(entity)
     return table
+
+
+def attach_roles(entities: Iterable[Entity], roles: Iterable[RoleMention]) -> tuple[Entity, ...]:
+    """Entities with the roles found next to their mentions."""
+    lookup = entity_lookup(entities)
+    found: dict[str, list[Role]] = defaultdict(list)
+    for role in roles:
+        entity = lookup.get((role.article_id, role.person_start))
+        if entity is not None:
+            found[entity.id].append(Role(role.title, Span(role.article_id, role.start, role.end)))
+    return tuple(dataclasses.replace(entity, roles=tuple(found.get(entity.id, ()))) for entity in entities)

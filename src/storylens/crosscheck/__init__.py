@@ -13,9 +13,9 @@ from sklearn.cluster import AgglomerativeClustering
 
 from storylens.annotate.entities import canonical_person
 from storylens.config import CrosscheckSettings
-from storylens.crosscheck.conflicts import quantity_conflicts, quote_conflicts
+from storylens.crosscheck.conflicts import aligned_conflicts, quote_conflicts, role_conflicts
 from storylens.crosscheck.quotes import group_quotes
-from storylens.model import Annotation, Article, Claim, Conflict, Entity, Quote, Sentence, Span
+from storylens.model import Annotation, Article, Claim, Conflict, ConflictKind, Entity, Quote, Sentence, Span
 from storylens.similarity import combined, content_tokens, embed, lexical_matrix
 
 
@@ -45,12 +45,28 @@ def crosscheck(
         for claim, members in zip(claims, clusters, strict=True)
         for i in members
     }
-    conflicts = quantity_conflicts(sentences, clusters, similarity, annotations, articles)
+    conflicts = aligned_conflicts(sentences, clusters, similarity, annotations, articles, entities)
+    conflicts += role_conflicts(entities, articles)
     quotes = group_quotes(annotations, entities, settings.quote_match)
     conflicts += quote_conflicts(quotes, annotations, entities, articles, settings.quote_match)
-    ranked = tuple(sorted(conflicts, key=lambda c: -c.confidence))
+    ranked = tuple(sorted(_without_echoes(conflicts), key=lambda c: -c.confidence))
     claims.sort(key=lambda c: (-c.independent_voices, -len(c.articles), c.id))
     return CrosscheckResult(tuple(claims), ranked, quotes, claim_of)
+
+
+def _without_echoes(conflicts: list[Conflict]) -> list[Conflict]:
+    """A quote given to another speaker also reads as a swapped name in the attribution sentence;
+    it is one conflict, reported once, as the attribution."""
+    attributed = {
+        frozenset({c.first_value, c.second_value})
+        for c in conflicts
+        if c.kind == ConflictKind.QUOTE_ATTRIBUTION
+    }
+    return [
+        c
+        for c in conflicts
+        if c.kind != ConflictKind.ENTITY_SWAP or frozenset({c.first_value, c.second_value}) not in attributed
+    ]
 
 
 def sentence_similarity(sentences: Sequence[Sentence]) -> np.ndarray:

@@ -4,12 +4,16 @@ to two speakers. Each conflict keeps both spans and says in plain words what dif
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import combinations
 from typing import TypeVar
 
 import numpy as np
 
+from storylens.annotate.entities import entity_lookup
+from storylens.annotate.roles import roles_conflict
 from storylens.crosscheck.quotes import quote_groups, speaker_of
+from storylens.crosscheck.wording import WordingConflict, entity_conflict, negation_conflict
 from storylens.model import (
     Annotation,
     Article,
@@ -17,6 +21,7 @@ from storylens.model import (
     ConflictKind,
     DateMention,
     Entity,
+    Mention,
     Quantity,
     Quote,
     QuoteMention,
@@ -26,6 +31,10 @@ from storylens.model import (
 
 # Hedged figures ("nearly a decade", "about 40") agree with values this close, relatively.
 APPROXIMATE_TOLERANCE = 0.15
+# Titles are matched to people by position, more reliably than sentences are aligned; a quote
+# attribution likewise rests on an exact quote match.
+ROLE_CONFIDENCE = 0.85
+QUOTE_CONFIDENCE = 0.9
 
 
 Figure = TypeVar("Figure", Quantity, DateMention)
@@ -43,38 +52,43 @@ def quantities_agree(a: Quantity, b: Quantity) -> bool:
     return False
 
 
-def quantity_conflicts(
+def aligned_conflicts(
     sentences: Sequence[Sentence],
     clusters: Sequence[Sequence[int]],
     similarity: np.ndarray,
     annotations: dict[str, Annotation],
     articles: Sequence[Article],
+    entities: Sequence[Entity],
 ) -> list[Conflict]:
-    """Conflicts between sentences of one claim: a figure of one unit that the other sentence
-    gives differently, and no matching figure of that unit on either side."""
+    """Conflicts between sentences of one claim: figures of one unit given differently (with no
+    agreeing figure on either side), a negated statement, a swapped entity."""
     outlets = {article.id: article.outlet for article in articles}
+    lookup = entity_lookup(entities)
     found: dict[tuple[str, str, frozenset[str]], Conflict] = {}
     for members in clusters:
         for i, j in combinations(members, 2):
             first, second = sentences[i], sentences[j]
-            confidence = float(similarity[i, j])
-            for conflict in _sentence_pair_conflicts(first, second, annotations, outlets, confidence):
-                key = (
-                    conflict.kind.value,
-                    str(members[0]),
-                    frozenset({conflict.first_value, conflict.second_value}),
-                )
-                found.setdefault(key, conflict)
+            if first.article_id == second.article_id:
+                continue
+            pair = _PairContext(first, second, float(similarity[i, j]), outlets)
+            for conflict in _pair_conflicts(pair, annotations, lookup):
+                values = frozenset({conflict.first_value, conflict.second_value})
+                found.setdefault((conflict.kind.value, str(members[0]), values), conflict)
     return list(found.values())
 
 
-def _sentence_pair_conflicts(
-    first: Sentence,
-    second: Sentence,
-    annotations: dict[str, Annotation],
-    outlets: dict[str, str],
-    confidence: float,
+@dataclass(frozen=True)
+class _PairContext:
+    first: Sentence
+    second: Sentence
+    similarity: float
+    outlets: dict[str, str]
+
+
+def _pair_conflicts(
+    pair: _PairContext, annotations: dict[str, Annotation], lookup: dict[tuple[str, int], Entity]
 ) -> list[Conflict]:
+    first, second, confidence, outlets = pair.first, pair.second, pair.similarity, pair.outlets
     conflicts = []
     a_items = _inside(annotations[first.article_id].quantities, first)
     b_items = _inside(annotations[second.article_id].quantities, second)
@@ -85,6 +99,83 @@ def _sentence_pair_conflicts(
     b_dates = _inside(annotations[second.article_id].dates, second)
     for da, db in _unmatched_pairs(a_dates, b_dates, lambda d: d.precision, lambda x, y: x.value == y.value):
         conflicts.append(_conflict(ConflictKind.DATE, da, db, outlets, confidence, _describe_date))
+    negation = negation_conflict(first, second, confidence)
+    if negation is not None:
+        conflicts.append(_wording(negation, outlets, confidence))
+    swap = entity_conflict(
+        first,
+        second,
+        _entities_in(first, annotations, lookup),
+        _entities_in(second, annotations, lookup),
+        confidence,
+    )
+    if swap is not None:
+        conflicts.append(_wording(swap, outlets, confidence))
+    return conflicts
+
+
+def _entities_in(
+    sentence: Sentence, annotations: dict[str, Annotation], lookup: dict[tuple[str, int], Entity]
+) -> list[tuple[Mention, Entity]]:
+    inside = _inside_mentions(annotations[sentence.article_id].mentions, sentence)
+    return [(m, lookup[(m.article_id, m.start)]) for m in inside if (m.article_id, m.start) in lookup]
+
+
+def _inside_mentions(mentions: Sequence[Mention], sentence: Sentence) -> list[Mention]:
+    return [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
+
+
+def _wording(found: WordingConflict, outlets: dict[str, str], confidence: float) -> Conflict:
+    a, b = outlets[found.first.article_id], outlets[found.second.article_id]
+    if found.kind == ConflictKind.NEGATION:
+        explanation = (
+            f"One source negates what the other states: {a} says “{found.first_value}”, "
+            f"{b} says “{found.second_value}”, in sentences that otherwise report the same fact."
+        )
+    else:
+        explanation = (
+            f"The sources name different parties in the same fact: {a} has {found.first_value}, "
+            f"{b} has {found.second_value}."
+        )
+    return Conflict(
+        found.kind,
+        found.first,
+        found.second,
+        found.first_value,
+        found.second_value,
+        explanation,
+        round(confidence, 3),
+    )
+
+
+def role_conflicts(entities: Sequence[Entity], articles: Sequence[Article]) -> list[Conflict]:
+    """One person given two incompatible titles by different sources."""
+    outlets = {article.id: article.outlet for article in articles}
+    conflicts = []
+    for entity in entities:
+        reported: set[frozenset[str]] = set()
+        for first, second in combinations(entity.roles, 2):
+            if first.span.article_id == second.span.article_id:
+                continue
+            pair = frozenset({first.title.lower(), second.title.lower()})
+            if pair in reported or not roles_conflict(first.title, second.title):
+                continue
+            reported.add(pair)
+            explanation = (
+                f"{entity.name} is called “{first.title}” by {outlets[first.span.article_id]} and "
+                f"“{second.title}” by {outlets[second.span.article_id]}."
+            )
+            conflicts.append(
+                Conflict(
+                    ConflictKind.ROLE,
+                    first.span,
+                    second.span,
+                    first.title,
+                    second.title,
+                    explanation,
+                    ROLE_CONFIDENCE,
+                )
+            )
     return conflicts
 
 
