@@ -6,6 +6,7 @@ decade" and "five years" can be compared, and whether the source hedged ("nearly
 
 from __future__ import annotations
 
+import calendar
 import re
 
 from storylens.model import Quantity
@@ -68,7 +69,7 @@ _DURATION_UNIT = r"(?P<unit>decades?|years?|months?|weeks?|days?|hours?|centur(?
 
 DURATION = re.compile(
     rf"\b(?P<hedge>{HEDGES}\s+)?(?P<number>{_NUMBER}){_SCALE}\s+{_DURATION_UNIT}"
-    rf"(?P<tail>\s+or so)?\b(?!\s+(?:old|ago|earlier|later|before|after))",
+    rf"(?P<tail>\s+or so)?\b",
     re.IGNORECASE,
 )
 AGE = re.compile(
@@ -159,6 +160,8 @@ def find_quantities(article_id: str, text: str) -> tuple[Quantity, ...]:
         )
 
     for match in DURATION.finditer(text):
+        if _is_date_offset(text, match):
+            continue
         number = parse_number(match.group("number"))
         if number is not None:
             unit = match.group("unit").lower().rstrip("s").replace("centurie", "century")
@@ -180,10 +183,27 @@ def find_quantities(article_id: str, text: str) -> tuple[Quantity, ...]:
     return tuple(sorted(found, key=lambda quantity: quantity.start))
 
 
+OFFSET_AFTER = re.compile(r"\s+(?:old|ago|earlier|later|before|after)\b", re.IGNORECASE)
+SPAN_BEFORE = re.compile(r"\b(?:for|lasted|lasting|spent|took|after|within)\s+$", re.IGNORECASE)
+
+
+def _is_date_offset(text: str, match: re.Match[str]) -> bool:
+    """ "three days after the crash" dates an event and "58 years old" is an age; but "for 14
+    hours before a deal" is still a span of time."""
+    if not OFFSET_AFTER.match(text, match.end()):
+        return False
+    return not SPAN_BEFORE.search(text[max(0, match.start() - 12) : match.start()])
+
+
 def _add_count(match: re.Match[str], add) -> None:  # type: ignore[no-untyped-def]
     noun = match.group("noun").lower()
     number = parse_number(match.group("number"))
-    if number is None or noun in NOT_COUNTED or _is_clock_or_year(match.group("number")):
+    if (
+        number is None
+        or noun in NOT_COUNTED
+        or noun in CALENDAR_WORDS
+        or _is_clock_or_year(match.group("number"))
+    ):
         return
     if match.group("number").lower() in {"a", "an"}:
         return  # "a bridge" is an article, not a count
@@ -193,6 +213,12 @@ def _add_count(match: re.Match[str], add) -> None:  # type: ignore[no-untyped-de
         _singular(noun),
         bool(match.group("hedge") or match.group("tail")),
     )
+
+
+# "3 March", "14 Nov": a day of a month, not three of something.
+CALENDAR_WORDS = frozenset(
+    name.lower() for name in (*calendar.month_name, *calendar.month_abbr, *calendar.day_name, "sept") if name
+)
 
 
 def _is_clock_or_year(number: str) -> bool:

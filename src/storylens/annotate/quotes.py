@@ -23,7 +23,8 @@ VERBS = (
 NAME = r"(?:[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,4}|he|she|they|He|She|They)"
 AFTER = re.compile(rf"^\s*[,.!?]?\s*(?:{VERBS}\s+(?P<late>{NAME})|(?P<early>{NAME})\s+{VERBS})\b")
 BEFORE = re.compile(rf"(?P<name>{NAME})\s+{VERBS}(?:\s+\w+){{0,3}}?\s*(?:that\s*)?[:,]?\s*$")
-ACCORDING = re.compile(rf"according to\s+(?P<name>{NAME})")
+# "according to opposition leader Maria Costa": up to four lowercase title words before the name.
+ACCORDING = re.compile(rf"according to\s+(?:[a-z][\w'’-]*\s+){{0,4}}(?P<name>{NAME})")
 PRONOUNS = {"he", "she", "they"}
 WINDOW = 120  # characters around a quote searched for its attribution
 

@@ -218,17 +218,25 @@ def _role(article_id: str, person: Mention, title: str, start: int) -> RoleMenti
     )
 
 
+def _bare(word: str) -> str:
+    """A word without its possessive ending: "authority's" -> "authority", "teachers'" -> "teachers"."""
+    for ending in ("'s", "’s", "'", "’"):
+        if word.endswith(ending):
+            return word[: -len(ending)]
+    return word
+
+
 def role_head(title: str) -> tuple[str, frozenset[str], frozenset[str]]:
     """(head noun, words before it, words of its "of ..." complement), for comparing titles:
     "general secretary of the rail workers' union" -> ("secretary", {general}, {rail, workers', union})."""
     main, _, complement = title.lower().partition(" of ")
-    words = [w.strip("'’") for w in WORD.findall(main)]
+    words = [_bare(w) for w in WORD.findall(main)]
     heads = [i for i, w in enumerate(words) if w in ROLE_NOUNS]
     if not heads:
         return "", frozenset(words), frozenset()
     head = heads[-1]
     qualifiers = frozenset(w for w in words[:head] if w not in MODIFIERS_THAT_DO_NOT_CONFLICT)
-    rest = frozenset(w for w in WORD.findall(complement) if w not in TITLE_STOP)
+    rest = frozenset(_bare(w) for w in WORD.findall(complement) if w not in TITLE_STOP)
     return words[head], qualifiers, rest
 
 
@@ -250,11 +258,12 @@ MODIFIERS_THAT_DO_NOT_CONFLICT = frozenset(
         "senior",
         "top",
         "chief",
-        "deputy",
     ]
 )
 
 
+# Words that make a different, lower office of the same title.
+RANK_WORDS = frozenset({"deputy", "vice", "assistant", "under"})
 # Two titles whose distinguishing words overlap less than this (Jaccard) name different offices.
 ROLE_OVERLAP_LIMIT = 0.5
 
@@ -262,12 +271,26 @@ ROLE_OVERLAP_LIMIT = 0.5
 def roles_conflict(first: str, second: str) -> bool:
     """Whether two titles for one person cannot both be right: the same kind of office with
     different portfolios ("defence minister" / "foreign minister", "secretary of the rail union" /
-    "secretary of the teachers' union"). A title and a shorter form of it never conflict."""
+    "secretary of the teachers' union") or rank ("deputy mayor" / "mayor"). A title and a
+    shorter or reordered form of it never conflict ("minister" / "transport minister" /
+    "minister of transport")."""
     head_a, qualifiers_a, complement_a = role_head(first)
     head_b, qualifiers_b, complement_b = role_head(second)
     if not head_a or head_a != head_b:
         return False
-    key_a, key_b = qualifiers_a | complement_a, qualifiers_b | complement_b
-    if not key_a or not key_b or key_a <= key_b or key_b <= key_a:
+    if bool(qualifiers_a & RANK_WORDS) != bool(qualifiers_b & RANK_WORDS):
+        return True  # "deputy mayor" is not the mayor
+    return any(
+        _differ(a, b)
+        for a, b in (
+            (qualifiers_a, qualifiers_b),
+            (complement_a, complement_b),
+            (qualifiers_a | complement_a, qualifiers_b | complement_b),
+        )
+    )
+
+
+def _differ(a: frozenset[str], b: frozenset[str]) -> bool:
+    if not a or not b or a <= b or b <= a:
         return False
-    return len(key_a & key_b) / len(key_a | key_b) < ROLE_OVERLAP_LIMIT
+    return len(a & b) / len(a | b) < ROLE_OVERLAP_LIMIT

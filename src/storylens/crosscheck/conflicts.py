@@ -3,6 +3,7 @@ to two speakers. Each conflict keeps both spans and says in plain words what dif
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -20,6 +21,7 @@ from storylens.model import (
     Conflict,
     ConflictKind,
     DateMention,
+    DatePrecision,
     Entity,
     Mention,
     Quantity,
@@ -34,6 +36,7 @@ APPROXIMATE_TOLERANCE = 0.15
 # Titles are matched to people by position, more reliably than sentences are aligned; a quote
 # attribution likewise rests on an exact quote match.
 ROLE_CONFIDENCE = 0.85
+OFFSET_WORDS = re.compile(r"\b(?:after|before|earlier|later|previously)$", re.IGNORECASE)
 QUOTE_CONFIDENCE = 0.9
 
 
@@ -95,9 +98,9 @@ def _pair_conflicts(
     for a, b in _unmatched_pairs(a_items, b_items, lambda q: q.unit, quantities_agree):
         kind = ConflictKind.DURATION if a.unit == "years" else ConflictKind.NUMBER
         conflicts.append(_conflict(kind, a, b, outlets, confidence, _describe_quantity))
-    a_dates = _inside(annotations[first.article_id].dates, first)
-    b_dates = _inside(annotations[second.article_id].dates, second)
-    for da, db in _unmatched_pairs(a_dates, b_dates, lambda d: d.precision, lambda x, y: x.value == y.value):
+    a_dates = _comparable_dates(_inside(annotations[first.article_id].dates, first))
+    b_dates = _comparable_dates(_inside(annotations[second.article_id].dates, second))
+    for da, db in _unmatched_pairs(a_dates, b_dates, lambda d: d.precision, dates_agree):
         conflicts.append(_conflict(ConflictKind.DATE, da, db, outlets, confidence, _describe_date))
     negation = negation_conflict(first, second, confidence)
     if negation is not None:
@@ -117,8 +120,15 @@ def _pair_conflicts(
 def _entities_in(
     sentence: Sentence, annotations: dict[str, Annotation], lookup: dict[tuple[str, int], Entity]
 ) -> list[tuple[Mention, Entity]]:
-    inside = _inside_mentions(annotations[sentence.article_id].mentions, sentence)
-    return [(m, lookup[(m.article_id, m.start)]) for m in inside if (m.article_id, m.start) in lookup]
+    """Named parties of a sentence; a name inside a title ("Health" in "Health Secretary") is
+    part of a role, compared as a role."""
+    annotation = annotations[sentence.article_id]
+    inside = _inside_mentions(annotation.mentions, sentence)
+    return [
+        (m, lookup[(m.article_id, m.start)])
+        for m in inside
+        if (m.article_id, m.start) in lookup and not any(r.start <= m.start < r.end for r in annotation.roles)
+    ]
 
 
 def _inside_mentions(mentions: Sequence[Mention], sentence: Sentence) -> list[Mention]:
@@ -177,6 +187,21 @@ def role_conflicts(entities: Sequence[Entity], articles: Sequence[Article]) -> l
                 )
             )
     return conflicts
+
+
+def dates_agree(a: DateMention, b: DateMention) -> bool:
+    """Same date, or the same relative month or year words ("in October") that were resolved
+    to different years only because one sentence reads as future and the other as past."""
+    if a.value == b.value:
+        return True
+    vague = a.precision in {DatePrecision.MONTH, DatePrecision.YEAR}
+    return vague and a.relative and b.relative and a.text.lower() == b.text.lower()
+
+
+def _comparable_dates(dates: list[DateMention]) -> list[DateMention]:
+    """Dates stated as such; "a day after" counts from another date, and a difference there is
+    a difference in that date, reported once through it."""
+    return [d for d in dates if not OFFSET_WORDS.search(d.text)]
 
 
 def _unmatched_pairs(

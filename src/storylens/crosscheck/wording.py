@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from storylens.model import ConflictKind, Entity, Mention, Sentence, Span
 
-NEGATION = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor|without)\b|n[’']t\b", re.I)
+# "without" is left out: "left homes without power" and "homes lost power" agree.
+NEGATION = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor)\b|n[’']t\b", re.I)
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 AUXILIARIES = frozenset(
     [
@@ -167,7 +168,7 @@ def _reversed(
     shared = [e for e in order_a if e in order_b and order_a[e][1].label in SWAP_LABELS]
     for i, x in enumerate(shared):
         for y in shared[i + 1 :]:
-            if order_a[x][1].label != order_a[y][1].label:
+            if not _comparable(order_a[x][1].label, order_a[y][1].label):
                 continue
             flipped = (order_a[x][0].start < order_a[y][0].start) != (
                 order_b[x][0].start < order_b[y][0].start
@@ -184,6 +185,11 @@ def _reversed(
     return None
 
 
+def _comparable(first: str, second: str) -> bool:
+    """Labels of two names that can trade places; spaCy often calls a company a person."""
+    return first == second or {first, second} <= {"PERSON", "ORG"}
+
+
 def _first_positions(mentions: Sequence[tuple[Mention, Entity]]) -> dict[str, tuple[Mention, Entity]]:
     first: dict[str, tuple[Mention, Entity]] = {}
     for mention, entity in mentions:
@@ -192,8 +198,11 @@ def _first_positions(mentions: Sequence[tuple[Mention, Entity]]) -> dict[str, tu
 
 
 def _passive_between(sentence: Sentence, order: dict[str, tuple[Mention, Entity]], x: str, y: str) -> bool:
-    """A passive ("B was beaten by A") or a list ("A and B") reverses order without changing facts."""
+    """Word orders that reverse two names without changing the fact: a passive ("B was beaten
+    by A"), a list ("A and B", "A, B"), or reported speech ("A said B ...")."""
     start = min(order[x][0].end, order[y][0].end) - sentence.start
     end = max(order[x][0].start, order[y][0].start) - sentence.start
     between = f" {sentence.text[start:end].lower()} "
-    return any(marker in between for marker in (" by ", " and ", " with ", ", ", " or ", " & "))
+    if between.strip() in {",", "and", "or", "&", ", and", "with", "and the", "or the"}:
+        return True
+    return any(marker in between for marker in (" by ", " said ", " says ", " told ", " according "))
