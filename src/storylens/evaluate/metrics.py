@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -31,3 +32,21 @@ def token_prf(predicted: str, expected: str) -> PRF:
     want = Counter(t.lower() for t in TOKEN.findall(expected))
     overlap = sum((got & want).values())
     return prf(overlap, sum(got.values()), sum(want.values()))
+
+
+def bcubed(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> PRF:
+    """B-cubed precision, recall and F1 of a clustering (Bagga and Baldwin 1998): for each item,
+    the share of its predicted cluster that shares its gold cluster (precision) and the share of
+    its gold cluster found in its predicted cluster (recall), averaged over items."""
+    if len(predicted) != len(gold):
+        raise ValueError("predicted and gold labels must cover the same items")
+    if not gold:
+        return PRF(0.0, 0.0, 0.0)
+    pairs = list(zip(predicted, gold, strict=True))
+    by_predicted = Counter(p for p, _ in pairs)
+    by_gold = Counter(g for _, g in pairs)
+    both = Counter(pairs)
+    precision = sum(both[(p, g)] / by_predicted[p] for p, g in pairs) / len(pairs)
+    recall = sum(both[(p, g)] / by_gold[g] for p, g in pairs) / len(pairs)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return PRF(precision, recall, f1)
