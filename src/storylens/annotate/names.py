@@ -11,7 +11,37 @@ from rapidfuzz import fuzz
 from storylens.annotate.roles import ROLE_NOUNS
 
 HONORIFICS = frozenset(
-    ["mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev", "father", "sheikh", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "justice", "senator", "governor", "president", "chancellor", "king", "queen", "prince", "princess"]
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "rev",
+        "father",
+        "sheikh",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "justice",
+        "senator",
+        "governor",
+        "president",
+        "chancellor",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+    ]
 )
 # Two surnames this similar (rapidfuzz ratio) are one name with a typo: "Zelenskiy"/"Zelensky".
 SURNAME_TYPO_RATIO = 85
