@@ -115,9 +115,13 @@ def entity_lookup(entities: Iterable[Entity]) -> dict[tuple[str, int], Entity]:
 
 
 def canonical_person(name: str, entities: Iterable[Entity]) -> str:
-    """The canonical name of the person `name` refers to, or `name` itself when none fits one."""
+    """The fullest name of the one person `name` can refer to; `name` itself when it fits
+    nobody, or several people."""
     matches = {e.name for e in entities if e.label == "PERSON" and same_person(e.name, name)}
-    return matches.pop() if len(matches) == 1 else name
+    full_names = {m for m in matches if len(m.split()) > 1}
+    if len(full_names) > 1:
+        return name
+    return max([*matches, name], key=lambda candidate: len(candidate.split()))
 
 
 def by_label(entities: Iterable[Entity]) -> dict[str, list[Entity]]:
