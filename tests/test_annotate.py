@@ -73,6 +73,9 @@ def test_month_names_that_are_words_are_not_dates() -> None:
         ("Prices rose 4.5% in May.", 4.5, "percent", False),
         ("The deal is worth $2.5 billion.", 2.5e9, "$", False),
         ("It lasted six hours.", 6 / 8766, "years", False),
+        ("Hundreds of people gathered outside.", 200.0, "people", True),
+        ("She served nearly three decades in parliament.", 30.0, "years", True),
+        ("The suspect, aged 34, was arrested.", 34.0, "age", False),
     ],
 )
 def test_quantities(text: str, value: float, unit: str, approximate: bool) -> None:
@@ -161,3 +164,29 @@ def test_sentence_spans_point_at_their_text(text: str) -> None:
         assert text[sentence.start : sentence.end] == sentence.text
         assert sentence.start >= previous_end
         previous_end = sentence.end
+
+
+def test_spun_quote_is_one_quote_with_a_variant() -> None:
+    from storylens.crosscheck.quotes import group_quotes
+    from storylens.model import Annotation, Entity, QuoteMention
+
+    def annotation(article_id: str, words: str) -> Annotation:
+        quote = QuoteMention(article_id, 1, 1 + len(words), words, "Robert Hallam", None)
+        return Annotation(article_id, (), (), (), (), (quote,))
+
+    original = (
+        "I take full responsibility for what happened at Aldbridge, and I owe the passengers an apology"
+    )
+    spun = (
+        "I accept complete responsibility for what occurred at Aldbridge, and I owe the travellers an apology"
+    )
+    other = "Our members raised the alarm in the spring and nobody listened"
+    hallam = Entity("e0", "Robert Hallam", "PERSON", (), ())
+    quotes = group_quotes(
+        {"a": annotation("a", original), "b": annotation("b", spun), "c": annotation("c", other)},
+        [hallam],
+        85,
+    )
+    assert len(quotes) == 2
+    merged = next(q for q in quotes if len(q.spans) == 2)
+    assert merged.text == original and merged.variants == (spun,)

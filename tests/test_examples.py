@@ -160,3 +160,35 @@ def test_quotes_and_entities(main_story) -> None:
 
 def test_story_label_names_key_entities(main_story) -> None:
     assert re.search(r"Robert Hallam|Northern Rail Authority", main_story.story.label)
+
+
+def test_roles_are_attached_to_people(main_story) -> None:
+    roles = {e.name: {r.title for r in e.roles} for e in main_story.entities}
+    assert roles["Elena Marsh"] == {"Transport Minister"}
+    assert "general secretary of the rail workers' union" in roles["Tom Keane"]
+    assert "retired judge" in roles["Miriam Okafor"]
+    assert "Transport" not in roles  # a word of a title is not an entity
+
+
+def test_briefing_html_shows_conflicts_quotes_and_whos_who(example_result: BriefingSet) -> None:
+    import lxml.html
+
+    from storylens.render import to_html
+
+    tree = lxml.html.fromstring(to_html(example_result))
+    story = tree.xpath("//section")[0]
+    cards = story.xpath(".//div[@class='conflict-card']")
+    assert len(cards) == 2
+    text = " ".join(card.text_content() for card in cards)
+    assert "nearly a decade" in text and "five years" in text and "Tom Keane" in text
+    for card in cards:  # both sides link to their highlighted spans
+        assert len(card.xpath(".//a[starts-with(@href, '#')]")) == 2
+    headings = [h.text_content() for h in story.xpath(".//h3")]
+    assert {"Quotes", "Who's who", "Conflicts", "Timeline", "Provenance"} <= set(headings)
+    quotes = story.xpath(".//h3[.='Quotes']/following-sibling::table[1]//tr")[1:]
+    speakers = {row.xpath("./td")[0].text_content() for row in quotes}
+    assert {"Robert Hallam", "Elena Marsh", "Tom Keane"} <= speakers
+    whos_who = story.xpath('.//h3[.="Who\'s who"]/following-sibling::table[1]')[0].text_content()
+    assert "Transport Minister" in whos_who and "Bob Hallam" in whos_who
+    facts = story.xpath(".//h3[.='Facts and their sources']/following-sibling::table[1]")[0]
+    assert "differs, see conflicts" in facts.text_content()

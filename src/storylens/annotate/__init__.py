@@ -10,7 +10,7 @@ from storylens.annotate.quantities import find_quantities
 from storylens.annotate.quotes import find_quotes
 from storylens.annotate.roles import find_roles
 from storylens.annotate.sentences import split_sentences
-from storylens.model import Annotation, Article, Mention
+from storylens.model import Annotation, Article, Mention, RoleMention
 
 
 def annotate(articles: Sequence[Article]) -> dict[str, Annotation]:
@@ -21,15 +21,21 @@ def annotate(articles: Sequence[Article]) -> dict[str, Annotation]:
 
 def _annotate_one(article: Article, mentions: tuple[Mention, ...]) -> Annotation:
     published = article.published.date() if article.published else None
+    roles = find_roles(article.id, article.text, mentions)
     return Annotation(
         article_id=article.id,
         sentences=split_sentences(article.id, article.text),
-        mentions=mentions,
+        mentions=_outside_titles(mentions, roles),
         dates=find_dates(article.id, article.text, published),
         quantities=find_quantities(article.id, article.text),
         quotes=find_quotes(article.id, article.text, mentions),
-        roles=find_roles(article.id, article.text, mentions),
+        roles=roles,
     )
+
+
+def _outside_titles(mentions: tuple[Mention, ...], roles: tuple[RoleMention, ...]) -> tuple[Mention, ...]:
+    """Mentions that are not a word of a title: "Transport" in "Transport Minister" is no entity."""
+    return tuple(m for m in mentions if not any(r.start <= m.start and m.end <= r.end for r in roles))
 
 
 __all__ = ["annotate"]

@@ -100,7 +100,7 @@ def _entity(index: int, group: list[Mention]) -> Entity:
     labels = Counter(mention.label for mention in group)
     names = Counter(re.sub(r"^[Tt]he\s+", "", strip_title(mention.text)) for mention in group)
     longest = max(names, key=lambda name: (len(name.split()), names[name]))
-    aliases = tuple(sorted(set(mention.text for mention in group) - {longest}))
+    aliases = tuple(sorted({m.text for m in group if plain(m.text) != plain(longest)}))
     spans = tuple(Span(m.article_id, m.start, m.end) for m in group)
     return Entity(f"e{index}", longest, labels.most_common(1)[0][0], aliases, spans)
 

@@ -87,7 +87,7 @@ MONEY = re.compile(
 )
 COUNT = re.compile(
     rf"\b(?P<hedge>{HEDGES}\s+)?(?P<number>{_NUMBER})(?P<scale>{_SCALE})"
-    r"(?P<tail>\s+or so)?\s+(?:of\s+the\s+)?(?P<noun>[a-z]+)",
+    r"(?P<tail>\s+or so)?\s+(?:of\s+(?:the\s+)?)?(?P<noun>[a-z]+)",
     re.IGNORECASE,
 )
 # Words after a number that make it a date, time or position rather than a count of something.
@@ -195,8 +195,15 @@ def _is_date_offset(text: str, match: re.Match[str]) -> bool:
     return not SPAN_BEFORE.search(text[max(0, match.start() - 12) : match.start()])
 
 
+# Plural number words are estimates: "hundreds of people" says more than 100, not 200.
+VAGUE_NUMBERS = frozenset({"dozens", "hundreds", "thousands", "several"})
+PRONOUNS = frozenset({"them", "us", "those", "these", "whom", "which", "it"})
+
+
 def _add_count(match: re.Match[str], add) -> None:  # type: ignore[no-untyped-def]
     noun = match.group("noun").lower()
+    if noun in PRONOUNS:
+        return
     number = parse_number(match.group("number"))
     if (
         number is None
@@ -211,7 +218,7 @@ def _add_count(match: re.Match[str], add) -> None:  # type: ignore[no-untyped-de
         match,
         _scaled(number, match.group("scale")),
         _singular(noun),
-        bool(match.group("hedge") or match.group("tail")),
+        bool(match.group("hedge") or match.group("tail")) or match.group("number").lower() in VAGUE_NUMBERS,
     )
 
 

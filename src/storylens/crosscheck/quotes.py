@@ -8,20 +8,34 @@ from rapidfuzz import fuzz
 
 from storylens.annotate.entities import canonical_person
 from storylens.model import Annotation, Entity, Quote, QuoteMention, Span
+from storylens.similarity import combined, content_tokens, embed, lexical_matrix
+
+# Set on spun versions of the bundled quotes ("I accept complete responsibility for what
+# occurred" scores 0.71 against the original) and unrelated quotes of one story (below 0.2).
+SPUN_QUOTE_SIMILARITY = 0.65
 
 
 def quote_groups(annotations: dict[str, Annotation], threshold: float) -> list[list[QuoteMention]]:
-    """Quote mentions grouped by wording; a lightly reworded quote still joins its group."""
-    groups: list[list[QuoteMention]] = []
-    for annotation in annotations.values():
-        for quote in annotation.quotes:
-            for group in groups:
-                if fuzz.token_set_ratio(group[0].text.lower(), quote.text.lower()) >= threshold:
-                    group.append(quote)
-                    break
-            else:
-                groups.append([quote])
-    return groups
+    """Quote mentions grouped by wording. A lightly edited quote joins by its characters
+    (rapidfuzz token-set ratio at `threshold`); a spun or retranslated one by its sense
+    (sentence similarity at SPUN_QUOTE_SIMILARITY)."""
+    quotes = [quote for annotation in annotations.values() for quote in annotation.quotes]
+    if not quotes:
+        return []
+    vectors = embed([quote.text for quote in quotes])
+    tokens = [content_tokens(quote.text) for quote in quotes]
+    similarity = combined(lexical_matrix(tokens, tokens), vectors @ vectors.T)
+    groups: list[list[int]] = []
+    for index, quote in enumerate(quotes):
+        for group in groups:
+            head = group[0]
+            close = fuzz.token_set_ratio(quotes[head].text.lower(), quote.text.lower()) >= threshold
+            if close or similarity[head, index] >= SPUN_QUOTE_SIMILARITY:
+                group.append(index)
+                break
+        else:
+            groups.append([index])
+    return [[quotes[i] for i in group] for group in groups]
 
 
 def speaker_of(quote: QuoteMention, entities: Sequence[Entity]) -> str | None:

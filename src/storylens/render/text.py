@@ -52,12 +52,25 @@ def _story_markdown(b: Briefing) -> list[str]:
     for claim in b.claims:
         if len(claim.articles) > 1:
             sources = ", ".join(names[a] for a in claim.articles)
-            out.append(f"| {_md(claim.text)} | {claim.independent_voices} | {_md(sources)} |")
+            voices = f"{claim.independent_voices}" + (
+                " (single voice)" if claim.independent_voices == 1 else ""
+            )
+            out.append(f"| {_md(claim.text)} | {voices} | {_md(sources)} |")
     if b.quotes:
         out += ["", "### Quotes", ""]
         for quote in b.quotes:
             sources = ", ".join(dict.fromkeys(names[s.article_id] for s in quote.spans))
             out.append(f"- {_md(quote.speaker or 'unattributed')}: “{_md(quote.text)}” ({_md(sources)})")
+    out += ["", "### Who's who", ""]
+    for entity in b.entities:
+        if entity.label not in {"PERSON", "ORG", "GPE", "LOC"}:
+            continue
+        titles = ", ".join(dict.fromkeys(role.title for role in entity.roles))
+        aliases = ", ".join(entity.aliases)
+        entry = f"- {_md(entity.name)} ({entity.label})"
+        entry += f": {_md(titles)}" if titles else ""
+        entry += f"; also written {_md(aliases)}" if aliases else ""
+        out.append(entry)
     out += ["", "### Timeline", ""]
     for event in b.timeline:
         sources = ", ".join(dict.fromkeys(names[s.article_id] for s in event.citations))
