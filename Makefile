@@ -32,6 +32,11 @@ lint: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/brief_speed.py
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/conflicts.py
+	$(BIN)/python bench/conflicts.py --cases tests/fixtures/conflicts_holdout.jsonl
+	$(BIN)/python bench/aliases.py
+	$(BIN)/python bench/quotes.py
+	$(BIN)/python bench/paraphrase.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
