@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from storylens.config import Settings, load_settings
-from storylens.errors import StorylensError
+from storylens.errors import MissingExtraError, StorylensError
 from storylens.model import BriefingSet
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -80,6 +80,34 @@ def brief_command(
 
         print_terminal(result, Console())
     raise typer.Exit(EXIT_SOME_FAILED if result.failures else EXIT_OK)
+
+
+@app.command("serve")
+def serve_command(
+    db: Annotated[Path, typer.Option("--db", help="SQLite store (created if missing).")] = Path("storylens.db"),
+    host: Annotated[str, typer.Option("--host", help="Address to bind; loopback by default.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    watch: Annotated[Path | None, typer.Option("--watch", help="Take in files that appear in this folder.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="TOML settings file.")] = None,
+) -> None:
+    """Serve the web app: stories and live briefings over a SQLite store."""
+    try:
+        import uvicorn
+
+        from storylens.serve.app import create_app
+    except ImportError as exc:
+        err.print(f"[red]error:[/] {MissingExtraError(exc.name or 'fastapi', 'serve')}")
+        raise typer.Exit(EXIT_USAGE) from exc
+    if watch is not None and not watch.is_dir():
+        err.print(f"[red]error:[/] --watch {watch}: not a folder")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        settings = load_settings(config)
+    except StorylensError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
+    err.print(f"storylens serving {db} on http://{host}:{port}/ (API docs at /docs)")
+    uvicorn.run(create_app(db, watch, settings), host=host, port=port, log_level="warning")
 
 
 def _settings(config: Path | None, fields: list[str], words: int | None, max_bytes: int | None) -> Settings:

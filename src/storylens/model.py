@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import types
+import typing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -293,4 +295,35 @@ def to_dict(value: Any) -> Any:
         return value.value
     if isinstance(value, datetime | date):
         return value.isoformat()
+    return value
+
+
+def from_dict(cls: type[Any], data: Any) -> Any:
+    """The record of type `cls` that `to_dict` turned into `data` (the web app's store keeps
+    briefings as JSON and turns them back into records to render them)."""
+    return _convert(cls, data)
+
+
+def _convert(kind: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(kind)
+    if origin in (types.UnionType, typing.Union):
+        options = [arg for arg in typing.get_args(kind) if arg is not type(None)]
+        return _convert(options[0], value)
+    if origin is tuple:
+        args = typing.get_args(kind)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_convert(args[0], item) for item in value)
+        return tuple(_convert(arg, item) for arg, item in zip(args, value, strict=True))
+    if dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        return kind(**{f.name: _convert(hints[f.name], value[f.name])
+                       for f in dataclasses.fields(kind) if f.name in value})
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return kind(value)
+    if kind is datetime:
+        return datetime.fromisoformat(value)
+    if kind is date:
+        return date.fromisoformat(value)
     return value

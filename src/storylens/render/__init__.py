@@ -22,7 +22,7 @@ def to_json(result: BriefingSet) -> bytes:
 
 
 @functools.cache
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     # Autoescape everywhere: article text is untrusted, and the HTML must never run it.
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("storylens.render", "templates"),
@@ -37,13 +37,14 @@ def _environment() -> jinja2.Environment:
         outlets=views.outlets,
         segments=views.article_segments,
         disputed=views.disputed_anchors,
+        graph=views.provenance_graph,
         roles=views.article_roles,
     )
     return env
 
 
 def to_html(result: BriefingSet, title: str = "storylens briefing") -> str:
-    return _environment().get_template("briefing.html.j2").render(result=result, title=title)
+    return environment().get_template("briefing.html.j2").render(result=result, title=title)
 
 
 __all__ = ["print_terminal", "to_html", "to_json", "to_markdown"]

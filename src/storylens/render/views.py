@@ -3,9 +3,10 @@ article, article texts cut into addressable sentence segments with highlighted s
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from storylens.model import Article, Briefing, Span
+from storylens.model import Article, Briefing, Derivation, Span
 
 
 @dataclass(frozen=True)
@@ -84,3 +85,62 @@ def article_roles(briefing: Briefing) -> dict[str, str]:
 def disputed_anchors(briefing: Briefing) -> set[str]:
     """Anchors of the sentences that hold one side of a conflict."""
     return {anchor(span, briefing) for c in briefing.conflicts for span in (c.first, c.second)}
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    x: float
+    y: float
+    label: str
+    original: bool
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    lx: float
+    ly: float
+    kind: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Graph:
+    width: int
+    height: int
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+
+
+GRAPH_WIDTH, GRAPH_HEIGHT, NODE_RADIUS = 640, 300, 8
+
+
+def provenance_graph(briefing: Briefing) -> Graph:
+    """Articles on a circle, an arrow from each source to what was derived from it."""
+    names = outlets(briefing)
+    derived = {d.derived for d in briefing.derivations}
+    count = len(briefing.articles)
+    centre_x, centre_y, radius = GRAPH_WIDTH / 2, GRAPH_HEIGHT / 2 - 10, GRAPH_HEIGHT / 2 - 45
+    places = {}
+    for index, article in enumerate(briefing.articles):
+        angle = 2 * math.pi * index / max(count, 1) - math.pi / 2
+        places[article.id] = (centre_x + 1.6 * radius * math.cos(angle), centre_y + radius * math.sin(angle))
+    nodes = tuple(
+        GraphNode(round(x, 1), round(y, 1), names[a.id][:28], a.id not in derived)
+        for a, (x, y) in ((a, places[a.id]) for a in briefing.articles)
+    )
+    edges = tuple(_edge(places[d.source], places[d.derived], d, names) for d in briefing.derivations)
+    return Graph(GRAPH_WIDTH, GRAPH_HEIGHT, nodes, edges)
+
+
+def _edge(start: tuple[float, float], end: tuple[float, float], derivation: Derivation,
+          names: dict[str, str]) -> GraphEdge:
+    (x1, y1), (x2, y2) = start, end
+    length = math.hypot(x2 - x1, y2 - y1) or 1.0
+    dx, dy = (x2 - x1) / length * (NODE_RADIUS + 2), (y2 - y1) / length * (NODE_RADIUS + 2)
+    label = f"{names[derivation.derived]} is a {derivation.kind.value} of {names[derivation.source]}"
+    return GraphEdge(round(x1 + dx, 1), round(y1 + dy, 1), round(x2 - dx, 1), round(y2 - dy, 1),
+                     round((x1 + x2) / 2, 1), round((y1 + y2) / 2 - 4, 1), derivation.kind.value, label)
