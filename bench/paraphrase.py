@@ -60,7 +60,8 @@ def main() -> int:
     majority = float(test.labels.mean())
     rows.append(('always "paraphrase" (majority class)', 0.0, majority, 2 * majority / (1 + majority)))
     print(
-        f"MSRP: {len(train.labels)} training pairs for thresholds, {len(test.labels)} validation pairs scored\n"
+        f"MSRP: {len(train.labels)} training pairs for thresholds, "
+        f"{len(test.labels)} validation pairs scored\n"
     )
     print("| system | threshold | accuracy | F1 |")
     print("|---|---|---|---|")

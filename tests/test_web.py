@@ -20,8 +20,15 @@ from conftest import EXAMPLES, ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="install the dev extras for browser tests")
 if not Path(CHROMIUM).exists():
@@ -76,10 +83,20 @@ class Server:
 
     def post_file(self, name: str, content: bytes) -> dict[str, object]:
         boundary = "storylens-test-boundary"
-        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
-                "Content-Type: application/octet-stream\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
-        request = urllib.request.Request(self.url + "/api/articles", data=body, method="POST",
-                                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n"
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        request = urllib.request.Request(
+            self.url + "/api/articles",
+            data=body,
+            method="POST",
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
         with urllib.request.urlopen(request, timeout=60) as response:
             return dict(json.loads(response.read()))
 
@@ -166,8 +183,12 @@ def test_script_in_article_text_never_runs(server: Server, browser: object) -> N
     page = browser.new_page()  # type: ignore[attr-defined]
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    for path in ("/", f"/stories/{stories[0]['id']}", f"/articles/{stories[0]['article_ids'][0]}",
-                 "/?q=script"):
+    for path in (
+        "/",
+        f"/stories/{stories[0]['id']}",
+        f"/articles/{stories[0]['article_ids'][0]}",
+        "/?q=script",
+    ):
         page.goto(server.url + path)
         assert page.evaluate("() => window.__pwned === undefined"), path
         assert page.locator("img[src=x]").count() == 0
@@ -208,3 +229,19 @@ def test_duplicate_and_malformed_uploads(server: Server) -> None:
     assert rejected.value.code == 422
     assert "binary data" in rejected.value.read().decode()
     assert json.loads(server.get("/api/status"))["articles"] == 1
+
+
+def test_drag_and_drop_upload(server: Server, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server.url + "/")
+    names = ["01_meridian_wire.txt", "04_daily_buzz.txt"]
+    files = [[name, (EXAMPLES / name).read_text(encoding="utf-8")] for name in names]
+    transfer = page.evaluate_handle(
+        "(files) => { const t = new DataTransfer();"
+        " for (const [name, body] of files) t.items.add(new File([body], name)); return t; }",
+        files,
+    )
+    page.dispatch_event("#dropzone", "drop", {"dataTransfer": transfer})
+    page.wait_for_url("**/?stored=2*")
+    page.wait_for_function("() => document.querySelectorAll('a.story-link').length === 1", timeout=120_000)
+    assert "Bob Hallam" in page.inner_text("#stories") or "Robert Hallam" in page.inner_text("#stories")

@@ -84,10 +84,14 @@ def brief_command(
 
 @app.command("serve")
 def serve_command(
-    db: Annotated[Path, typer.Option("--db", help="SQLite store (created if missing).")] = Path("storylens.db"),
+    db: Annotated[Path, typer.Option("--db", help="SQLite store (created if missing).")] = Path(
+        "storylens.db"
+    ),
     host: Annotated[str, typer.Option("--host", help="Address to bind; loopback by default.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
-    watch: Annotated[Path | None, typer.Option("--watch", help="Take in files that appear in this folder.")] = None,
+    watch: Annotated[
+        Path | None, typer.Option("--watch", help="Take in files that appear in this folder.")
+    ] = None,
     config: Annotated[Path | None, typer.Option("--config", help="TOML settings file.")] = None,
 ) -> None:
     """Serve the web app: stories and live briefings over a SQLite store."""

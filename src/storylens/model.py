@@ -316,10 +316,15 @@ def _convert(kind: Any, value: Any) -> Any:
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(_convert(args[0], item) for item in value)
         return tuple(_convert(arg, item) for arg, item in zip(args, value, strict=True))
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
-        return kind(**{f.name: _convert(hints[f.name], value[f.name])
-                       for f in dataclasses.fields(kind) if f.name in value})
+        return kind(
+            **{
+                f.name: _convert(hints[f.name], value[f.name])
+                for f in dataclasses.fields(kind)
+                if f.name in value
+            }
+        )
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return kind(value)
     if kind is datetime:

@@ -136,11 +136,20 @@ def provenance_graph(briefing: Briefing) -> Graph:
     return Graph(GRAPH_WIDTH, GRAPH_HEIGHT, nodes, edges)
 
 
-def _edge(start: tuple[float, float], end: tuple[float, float], derivation: Derivation,
-          names: dict[str, str]) -> GraphEdge:
+def _edge(
+    start: tuple[float, float], end: tuple[float, float], derivation: Derivation, names: dict[str, str]
+) -> GraphEdge:
     (x1, y1), (x2, y2) = start, end
     length = math.hypot(x2 - x1, y2 - y1) or 1.0
     dx, dy = (x2 - x1) / length * (NODE_RADIUS + 2), (y2 - y1) / length * (NODE_RADIUS + 2)
     label = f"{names[derivation.derived]} is a {derivation.kind.value} of {names[derivation.source]}"
-    return GraphEdge(round(x1 + dx, 1), round(y1 + dy, 1), round(x2 - dx, 1), round(y2 - dy, 1),
-                     round((x1 + x2) / 2, 1), round((y1 + y2) / 2 - 4, 1), derivation.kind.value, label)
+    return GraphEdge(
+        round(x1 + dx, 1),
+        round(y1 + dy, 1),
+        round(x2 - dx, 1),
+        round(y2 - dy, 1),
+        round((x1 + x2) / 2, 1),
+        round((y1 + y2) / 2 - 4, 1),
+        derivation.kind.value,
+        label,
+    )

@@ -9,8 +9,8 @@ everywhere, and every response carries a Content-Security-Policy that allows no 
 from __future__ import annotations
 
 import functools
-from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,8 +64,12 @@ def create_app(db_path: Path, watch: Path | None = None, settings: Settings | No
         rebuilder.stop()
         store.close()
 
-    app = FastAPI(title="storylens", version=SCHEMA_VERSION, lifespan=lifespan,
-                  description="Stories and source-cited briefings over a stream of news articles.")
+    app = FastAPI(
+        title="storylens",
+        version=SCHEMA_VERSION,
+        lifespan=lifespan,
+        description="Stories and source-cited briefings over a stream of news articles.",
+    )
     app.state.storylens = state
     app.middleware("http")(_security_headers)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -74,7 +78,9 @@ def create_app(db_path: Path, watch: Path | None = None, settings: Settings | No
     return app
 
 
-async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+async def _security_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
     response = await call_next(request)
     if not request.url.path.startswith(("/docs", "/redoc")):  # the API docs load their own assets
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
@@ -92,7 +98,10 @@ def _take(state: AppState, report: IntakeReport) -> IntakeReport:
 @functools.cache
 def _templates() -> jinja2.Environment:
     base = briefing_environment()
-    env = base.overlay(loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(HERE / "templates"), base.loader]))
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(HERE / "templates")]
+    if base.loader is not None:
+        loaders.append(base.loader)
+    env = base.overlay(loader=jinja2.ChoiceLoader(loaders))
     env.globals.update(voices=_voices)
     return env
 
@@ -107,7 +116,11 @@ def _voices(briefing: Briefing) -> int:
 
 def _matches(briefing: Briefing, query: str) -> bool:
     needle = query.lower()
-    haystack = [briefing.story.label, *(a.title for a in briefing.articles), *(a.text for a in briefing.articles)]
+    haystack = [
+        briefing.story.label,
+        *(a.title for a in briefing.articles),
+        *(a.text for a in briefing.articles),
+    ]
     haystack += [name for e in briefing.entities for name in (e.name, *e.aliases)]
     return any(needle in item.lower() for item in haystack)
 
@@ -124,9 +137,17 @@ def _pages(app: FastAPI, state: AppState) -> None:
         briefings = state.store.briefings()
         if q:
             briefings = [b for b in briefings if _matches(b, q)]
-        return _render("stories.html.j2", state.rebuilder.running, briefings=briefings, q=q,
-                       articles=state.store.article_count(), stored=stored, duplicates=duplicates,
-                       failed=failed, error=state.rebuilder.last_error)
+        return _render(
+            "stories.html.j2",
+            state.rebuilder.running,
+            briefings=briefings,
+            q=q,
+            articles=state.store.article_count(),
+            stored=stored,
+            duplicates=duplicates,
+            failed=failed,
+            error=state.rebuilder.last_error,
+        )
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> HTMLResponse:
@@ -160,7 +181,9 @@ def _pages(app: FastAPI, state: AppState) -> None:
     @app.post("/upload", include_in_schema=False)
     async def upload_form(request: Request) -> RedirectResponse:
         report = await _upload(state, request)
-        counts = f"stored={len(report.stored)}&duplicates={len(report.duplicates)}&failed={len(report.failures)}"
+        counts = (
+            f"stored={len(report.stored)}&duplicates={len(report.duplicates)}&failed={len(report.failures)}"
+        )
         return RedirectResponse(f"/?{counts}", status_code=303)
 
 
@@ -173,14 +196,20 @@ def _api(app: FastAPI, state: AppState) -> None:
 
     @app.get("/api/status", summary="Whether a rebuild is running")
     def status() -> dict[str, Any]:
-        return {"rebuilding": state.rebuilder.running, "articles": state.store.article_count(),
-                "last_built": state.rebuilder.last_built, "last_error": state.rebuilder.last_error}
+        return {
+            "rebuilding": state.rebuilder.running,
+            "articles": state.store.article_count(),
+            "last_built": state.rebuilder.last_built,
+            "last_error": state.rebuilder.last_error,
+        }
 
     @app.get("/api/stories", summary="Stories, newest activity first")
     def stories(q: str = "") -> list[dict[str, Any]]:
         briefings = [b for b in state.store.briefings() if not q or _matches(b, q)]
-        return [{**to_dict(b.story), "independent_voices": _voices(b), "conflicts": len(b.conflicts)}
-                for b in briefings]
+        return [
+            {**to_dict(b.story), "independent_voices": _voices(b), "conflicts": len(b.conflicts)}
+            for b in briefings
+        ]
 
     @app.get("/api/stories/{story_id}", summary="One story's briefing (docs/schema.md)")
     def story(story_id: str) -> Response:
@@ -212,11 +241,11 @@ async def _upload(state: AppState, request: Request) -> IntakeReport:
         return _take(state, state.intake.records(records))
     if not content_type.startswith("multipart/form-data"):
         raise HTTPException(415, "send JSON (application/json) or files (multipart/form-data)")
-    form = await request.form(max_files=MAX_FILES_PER_UPLOAD + 1)
-    uploads = [item for item in form.getlist("files") if isinstance(item, UploadFile)]
-    if not uploads:
-        raise HTTPException(400, "no files in the upload: send them in the form field 'files'")
-    if len(uploads) > MAX_FILES_PER_UPLOAD:
-        raise HTTPException(413, f"{len(uploads)} files; at most {MAX_FILES_PER_UPLOAD} per upload")
-    files = [(upload.filename or "upload", await upload.read()) for upload in uploads]
+    async with request.form(max_files=MAX_FILES_PER_UPLOAD + 1) as form:  # closes the spooled files
+        uploads = [item for item in form.getlist("files") if isinstance(item, UploadFile)]
+        if not uploads:
+            raise HTTPException(400, "no files in the upload: send them in the form field 'files'")
+        if len(uploads) > MAX_FILES_PER_UPLOAD:
+            raise HTTPException(413, f"{len(uploads)} files; at most {MAX_FILES_PER_UPLOAD} per upload")
+        files = [(upload.filename or "upload", await upload.read()) for upload in uploads]
     return _take(state, state.intake.files(files))

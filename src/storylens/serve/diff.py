@@ -32,8 +32,9 @@ def compare(left: Article, right: Article) -> list[Row]:
     if not a or not b:
         return [Row(_plain(s.text), (), None) for s in a] + [Row((), _plain(s.text), None) for s in b]
     va, vb = embed([s.text for s in a]), embed([s.text for s in b])
-    matrix = combined(lexical_matrix([content_tokens(s.text) for s in a], [content_tokens(s.text) for s in b]),
-                      va @ vb.T)
+    matrix = combined(
+        lexical_matrix([content_tokens(s.text) for s in a], [content_tokens(s.text) for s in b]), va @ vb.T
+    )
     rows: list[Row] = []
     i = j = 0
     for x, y in monotone_alignment(matrix, COMPARE_SIMILARITY):

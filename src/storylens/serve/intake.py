@@ -10,9 +10,9 @@ from typing import Any
 
 from storylens.clean import clean_batch
 from storylens.config import Settings
+from storylens.errors import InputError
 from storylens.ingest import KNOWN_SUFFIXES, read_bytes
 from storylens.ingest.records import raw_from_record
-from storylens.errors import InputError
 from storylens.model import Failure, Raw
 from storylens.serve.store import Store
 

@@ -42,13 +42,16 @@ class Store:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
+        self._cache: list[Briefing] | None = None  # parsed briefings, dropped when they change
+        self._cache_lock = threading.Lock()
 
     def close(self) -> None:
         self._db.close()
 
     def add_articles(self, articles: Iterable[Article]) -> tuple[list[Article], list[Article]]:
         """(stored, duplicates): an article whose text is already stored is not stored again."""
-        stored, duplicates = [], []
+        stored: list[Article] = []
+        duplicates: list[Article] = []
         with self._lock:
             self._db.execute("BEGIN")
             for article in articles:
@@ -92,16 +95,20 @@ class Store:
             self._db.execute("DELETE FROM briefings")
             self._db.executemany("INSERT INTO briefings VALUES (?, ?, ?, ?)", rows)
             self._db.execute("COMMIT")
+        with self._cache_lock:
+            self._cache = None
 
     def briefings(self) -> list[Briefing]:
         """Every story's briefing, newest activity first (then newest news first)."""
-        order = "ORDER BY activity DESC, published DESC, story_id"
-        rows = self._db.execute(f"SELECT data FROM briefings {order}").fetchall()
-        return [from_dict(Briefing, orjson.loads(data)) for (data,) in rows]
+        with self._cache_lock:  # one reader parses after a rebuild; the others wait for it
+            if self._cache is None:
+                order = "ORDER BY activity DESC, published DESC, story_id"
+                rows = self._db.execute(f"SELECT data FROM briefings {order}").fetchall()
+                self._cache = [from_dict(Briefing, orjson.loads(data)) for (data,) in rows]
+            return list(self._cache)
 
     def briefing(self, story_id: str) -> Briefing | None:
-        row = self._db.execute("SELECT data FROM briefings WHERE story_id = ?", (story_id,)).fetchone()
-        return from_dict(Briefing, orjson.loads(row[0])) if row else None
+        return next((b for b in self.briefings() if b.story.id == story_id), None)
 
     def briefing_json(self, story_id: str) -> bytes | None:
         row = self._db.execute("SELECT data FROM briefings WHERE story_id = ?", (story_id,)).fetchone()

@@ -85,7 +85,9 @@ def _story(members: list[Article], mentions: dict[str, Sequence[Mention]]) -> St
     members = sorted(members, key=lambda a: (a.published is None, a.published or 0, a.id))
     ids = tuple(article.id for article in members)
     dates = [article.published for article in members if article.published]
-    digest = hashlib.sha1("\0".join(sorted(ids)).encode()).hexdigest()[:8]
+    # Named after its first article, so that a story keeps its id (and its web address) as
+    # later articles join it.
+    digest = hashlib.sha1(ids[0].encode()).hexdigest()[:8]
     return Story(
         id=f"s{digest}",
         article_ids=ids,

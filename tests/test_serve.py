@@ -1,0 +1,117 @@
+"""The web app's API and store without a browser (FastAPI's test client)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES
+
+fastapi = pytest.importorskip("fastapi", reason="install storylens[serve]")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from storylens.serve import intake  # noqa: E402
+from storylens.serve.app import create_app  # noqa: E402
+from storylens.serve.watch import FolderWatcher  # noqa: E402
+
+ARTICLE = {
+    "title": "Council approves cycle lanes",
+    "source": "Valley Gazette",
+    "date": "2026-11-16",
+    "text": "The city council approved twelve kilometres of new cycle lanes on Monday after a debate that "
+    "lasted four hours, the mayor's office said in a statement.",
+}
+
+
+@pytest.fixture()
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(tmp_path / "store.db")
+    with TestClient(app) as test_client:
+        test_client.app_state = app.state.storylens  # type: ignore[attr-defined]
+        yield test_client
+
+
+def test_json_articles_are_stored_and_briefed(client: TestClient) -> None:
+    response = client.post("/api/articles", json=[ARTICLE, {**ARTICLE, "text": ""}])
+    assert response.status_code == 200
+    report = response.json()
+    assert len(report["stored"]) == 1
+    assert report["failures"][0]["origin"] == "api:2"
+    assert client.app_state.rebuilder.wait(60)  # type: ignore[attr-defined]
+    stories = client.get("/api/stories").json()
+    assert len(stories) == 1 and stories[0]["independent_voices"] == 1
+    briefing = client.get(f"/api/stories/{stories[0]['id']}").json()
+    assert briefing["summary"][0]["text"].startswith("The city council approved")
+    article = client.get(f"/api/articles/{report['stored'][0]}").json()
+    assert article["outlet"] == "Valley Gazette"
+
+
+def test_search_by_text_and_entity(client: TestClient) -> None:
+    files = [("files", (p.name, p.read_bytes())) for p in sorted(EXAMPLES.iterdir())]
+    client.post("/api/articles", files=files)
+    assert client.app_state.rebuilder.wait(120)  # type: ignore[attr-defined]
+    assert len(client.get("/api/stories", params={"q": "Bob Hallam"}).json()) == 1
+    assert len(client.get("/api/stories", params={"q": "timber"}).json()) == 1
+    assert client.get("/api/stories", params={"q": "no such words"}).json() == []
+    page = client.get("/", params={"q": "Kessing"})
+    assert page.status_code == 200 and "Freight train derails" in page.text
+
+
+def test_bad_requests_are_rejected_with_reasons(client: TestClient) -> None:
+    assert (
+        client.post(
+            "/api/articles", content=b"{oops", headers={"content-type": "application/json"}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post("/api/articles", content=b"text", headers={"content-type": "text/plain"}).status_code
+        == 415
+    )
+    only_bad = client.post("/api/articles", files=[("files", ("x.exe", b"MZ\x00\x00" * 100))])
+    assert only_bad.status_code == 422 and "binary data" in only_bad.text
+    assert client.get("/api/status").json()["articles"] == 0
+    assert client.get("/api/stories/nope").status_code == 404
+    assert client.get("/articles/nope").status_code == 404
+
+
+def test_upload_limits(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("storylens.serve.app.MAX_FILES_PER_UPLOAD", 2)
+    files = [("files", (f"{i}.txt", b"x")) for i in range(3)]
+    response = client.post("/api/articles", files=files)
+    assert response.status_code == 413 and "at most 2" in response.text
+
+
+def test_file_names_never_reach_the_filesystem() -> None:
+    assert intake.safe_name("../../etc/passwd") == "passwd"
+    assert intake.safe_name("C:\\Users\\x\\story.html") == "story.html"
+    assert intake.suffix_of("story.HTML") == ".html"
+    assert intake.suffix_of("crawl.warc.gz") == ".warc"
+
+
+def test_pages_carry_a_strict_policy_and_docs_exist(client: TestClient) -> None:
+    page = client.get("/")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
+    schema = client.get("/openapi.json").json()
+    assert {"/api/articles", "/api/stories", "/api/stories/{story_id}", "/api/status"} <= set(schema["paths"])
+
+
+def test_watched_folder_takes_new_and_changed_files(tmp_path: Path) -> None:
+    taken: list[list[str]] = []
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    watcher = FolderWatcher.__new__(FolderWatcher)  # scan by hand, without the polling thread
+    watcher.folder, watcher.take, watcher._seen = (
+        folder,
+        lambda batch: taken.append([n for n, _ in batch]),
+        {},
+    )
+    (folder / "a.txt").write_text("one", encoding="utf-8")
+    assert watcher.scan() == 1
+    assert watcher.scan() == 0
+    (folder / "a.txt").write_text("one, changed", encoding="utf-8")
+    (folder / "b.txt").write_text("two", encoding="utf-8")
+    assert watcher.scan() == 2
+    assert taken == [["a.txt"], ["a.txt", "b.txt"]]
