@@ -4,8 +4,8 @@ Run: .venv/bin/python bench/serve_load.py [--clients 50] [--seconds 60] [--uploa
 
 Starts `storylens serve` on a free loopback port with a fresh store seeded with the bundled
 examples, then runs the clients for the given time. Each client loops: with probability
-`--upload-share` it posts a new article (a bundled example with a sentence of its own, so that
-it is not a duplicate), otherwise it reads a page or an API resource at random. Prints requests
+`--upload-share` it posts a new article (a bundled example with a closing sentence of its own,
+so that it is not a duplicate), otherwise it reads a page or an API resource at random. Prints requests
 per second, p50/p99 latency per kind and the error count (any non-2xx answer or failed request).
 """
 

@@ -151,21 +151,25 @@ def test_upload_read_briefing_click_citation_and_conflict(server: Server, browse
     _shot(page, "2-briefing")
 
     citation = page.locator("ol.summary a.cite").first
-    target = citation.get_attribute("href")[1:]
-    citation.click()
+    target = citation.get_attribute("href").split("#")[1]
+    citation.click()  # opens the cited article at the cited sentence
+    page.wait_for_url(f"**/articles/*#{target}")
     assert _target_id(page) == target
     highlight = page.evaluate("() => getComputedStyle(document.querySelector(':target')).backgroundColor")
     assert highlight == "rgb(255, 229, 138)"
     _shot(page, "3-citation")
 
+    page.go_back()
     side = page.locator(".conflict-card a").nth(1)
-    conflict_target = side.get_attribute("href")[1:]
+    conflict_target = side.get_attribute("href").split("#")[1]
     side.click()
+    page.wait_for_url(f"**/articles/*#{conflict_target}")
     assert _target_id(page) == conflict_target
     assert page.locator(f"[id='{conflict_target}'] mark.conflict").count() >= 1
     _shot(page, "4-conflict")
 
-    page.locator(".article:has-text('Daily Buzz Online') a:has-text('article page')").click()
+    page.go_back()
+    page.locator("ul.article-list li:has-text('Daily Buzz Online') a").click()
     page.wait_for_selector("#boilerplate")
     removed = page.locator("#boilerplate li").first
     assert not removed.is_visible()

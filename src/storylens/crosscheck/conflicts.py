@@ -36,6 +36,7 @@ APPROXIMATE_TOLERANCE = 0.15
 # Titles are matched to people by position, more reliably than sentences are aligned; a quote
 # attribution likewise rests on an exact quote match.
 ROLE_CONFIDENCE = 0.85
+MAX_PER_CLAIM_AND_KIND = 5
 OFFSET_WORDS = re.compile(r"\b(?:after|before|earlier|later|previously)$", re.IGNORECASE)
 QUOTE_CONFIDENCE = 0.9
 
@@ -77,7 +78,19 @@ def aligned_conflicts(
             for conflict in _pair_conflicts(pair, annotations, lookup):
                 values = frozenset({conflict.first_value, conflict.second_value})
                 found.setdefault((conflict.kind.value, str(members[0]), values), conflict)
-    return list(found.values())
+    return _strongest_per_claim(found)
+
+
+def _strongest_per_claim(found: dict[tuple[str, str, frozenset[str]], Conflict]) -> list[Conflict]:
+    """At most MAX_PER_CLAIM_AND_KIND conflicts of a kind within one claim, the most confident:
+    a figure given a hundred ways (a toll updated all day) is one dispute, not thousands."""
+    grouped: dict[tuple[str, str], list[Conflict]] = {}
+    for (kind, claim, _), conflict in found.items():
+        grouped.setdefault((kind, claim), []).append(conflict)
+    kept: list[Conflict] = []
+    for conflicts in grouped.values():
+        kept += sorted(conflicts, key=lambda c: -c.confidence)[:MAX_PER_CLAIM_AND_KIND]
+    return kept
 
 
 @dataclass(frozen=True)

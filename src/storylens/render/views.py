@@ -3,10 +3,13 @@ article, article texts cut into addressable sentence segments with highlighted s
 
 from __future__ import annotations
 
+import bisect
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
-from storylens.model import Article, Briefing, Derivation, Span
+from storylens.model import Article, Briefing, Derivation, Sentence, Span
 
 
 @dataclass(frozen=True)
@@ -15,12 +18,51 @@ class Segment:
     pieces: tuple[tuple[str, str | None], ...]  # (text, css class of a highlighted span or None)
 
 
+class _SentenceIndex:
+    """Sentence starts per article, for finding the sentence of a span in log time."""
+
+    def __init__(self, briefing: Briefing) -> None:
+        self.starts: dict[str, list[int]] = {}
+        self.ends: dict[str, list[int]] = {}
+        self.by_article: dict[str, list[Sentence]] = {}
+        for sentence in sorted(briefing.sentences, key=lambda s: (s.article_id, s.start)):
+            self.starts.setdefault(sentence.article_id, []).append(sentence.start)
+            self.ends.setdefault(sentence.article_id, []).append(sentence.end)
+            self.by_article.setdefault(sentence.article_id, []).append(sentence)
+
+    def sentence_start(self, span: Span) -> int | None:
+        starts = self.starts.get(span.article_id, [])
+        position = bisect.bisect_right(starts, span.start) - 1
+        if position >= 0 and span.start < self.ends[span.article_id][position]:
+            return starts[position]
+        return None
+
+
+_INDEXES: OrderedDict[int, tuple[Briefing, _SentenceIndex]] = OrderedDict()
+_INDEX_CACHE_SIZE = 16
+_INDEX_LOCK = threading.Lock()
+
+
+def _index(briefing: Briefing) -> _SentenceIndex:
+    """The sentence index of a briefing, kept for the few briefings being rendered (the
+    briefing is held too, so that its id is not reused while cached)."""
+    key = id(briefing)
+    with _INDEX_LOCK:  # the web app renders in several threads
+        cached = _INDEXES.get(key)
+        if cached is not None and cached[0] is briefing:
+            _INDEXES.move_to_end(key)
+            return cached[1]
+        index = _SentenceIndex(briefing)
+        _INDEXES[key] = (briefing, index)
+        while len(_INDEXES) > _INDEX_CACHE_SIZE:
+            _INDEXES.popitem(last=False)
+        return index
+
+
 def anchor(span: Span, briefing: Briefing) -> str:
     """The id of the sentence holding `span` (citations and conflicts link to it)."""
-    for sentence in briefing.sentences:
-        if sentence.article_id == span.article_id and sentence.start <= span.start < sentence.end:
-            return f"{span.article_id}-{sentence.start}"
-    return span.article_id
+    start = _index(briefing).sentence_start(span)
+    return span.article_id if start is None else f"{span.article_id}-{start}"
 
 
 def excerpt(span: Span, articles: dict[str, Article]) -> str:
@@ -36,7 +78,7 @@ def article_segments(article: Article, briefing: Briefing) -> list[Segment]:
     marks = _marks(article.id, briefing)
     segments: list[Segment] = []
     cursor = 0
-    for sentence in (s for s in briefing.sentences if s.article_id == article.id):
+    for sentence in _index(briefing).by_article.get(article.id, []):
         if sentence.start > cursor:
             segments.append(Segment(None, ((article.text[cursor : sentence.start], None),)))
         pieces = _pieces(article.text, sentence.start, sentence.end, marks)
