@@ -21,12 +21,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.txt"))
+ERRORS: list[str] = []
 
 
 def free_port() -> int:
@@ -53,17 +55,15 @@ async def client(
     base: str, until: float, share: float, number: int, results: list[tuple[str, float, bool]]
 ) -> None:
     rng = random.Random(number)
-    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+    async with httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=True) as http:
         count = 0
         while time.monotonic() < until:
             count += 1
             if rng.random() < share:
                 kind = "upload"
                 example = rng.choice(EXAMPLES)
-                body = (
-                    example.read_text(encoding="utf-8")
-                    + f"\nReader {number} added note {count} on the story.\n"
-                )
+                tag = "".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(4))
+                body = example.read_text(encoding="utf-8") + f"\nThis copy was filed under the tag {tag}.\n"
                 request = http.post(
                     "/api/articles", files={"files": (f"c{number}-{count}.txt", body.encode())}
                 )
@@ -77,8 +77,11 @@ async def client(
             try:
                 response = await request
                 ok = response.status_code < 300
-            except httpx.HTTPError:
+                if not ok:
+                    ERRORS.append(f"{kind} {response.status_code} {str(response.url.path)[:40]}")
+            except httpx.HTTPError as exc:
                 ok = False
+                ERRORS.append(f"{kind} {type(exc).__name__}")
             results.append((kind, time.perf_counter() - started, ok))
 
 
@@ -129,6 +132,8 @@ def main() -> int:
             f"| {statistics.median(latencies) if latencies else 0:.0f} "
             f"| {percentile(latencies, 0.99):.0f} | {errors} |"
         )
+    for error, count in Counter(ERRORS).most_common():
+        print(f"error: {error} ({count}x)")
     return 0
 
 

@@ -115,3 +115,20 @@ def test_watched_folder_takes_new_and_changed_files(tmp_path: Path) -> None:
     (folder / "b.txt").write_text("two", encoding="utf-8")
     assert watcher.scan() == 2
     assert taken == [["a.txt"], ["a.txt", "b.txt"]]
+
+
+def test_a_story_that_changes_id_leaves_an_alias(tmp_path: Path) -> None:
+    from storylens.model import Briefing, Story
+    from storylens.serve.store import Store
+
+    def briefing(story_id: str, articles: tuple[str, ...]) -> Briefing:
+        return Briefing(Story(story_id, articles, "label", None, None), (), (), (), (), (), (), (), ())
+
+    store = Store(tmp_path / "s.db")
+    store.replace_briefings([briefing("s-old", ("a1", "a2")), briefing("s-other", ("a9",))])
+    store.replace_briefings([briefing("s-new", ("a0", "a1", "a2")), briefing("s-other", ("a9",))])
+    assert store.resolve_story("s-old") == "s-new"
+    assert store.resolve_story("s-other") is None  # still there under its own id
+    store.replace_briefings([briefing("s-newer", ("a-1", "a0", "a1", "a2")), briefing("s-other", ("a9",))])
+    assert store.resolve_story("s-old") == "s-newer"  # old links follow every move
+    store.close()

@@ -150,10 +150,10 @@ def _pages(app: FastAPI, state: AppState) -> None:
         )
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str) -> HTMLResponse:
+    def story_page(story_id: str) -> Response:
         briefing = state.store.briefing(story_id)
         if briefing is None:
-            raise HTTPException(404, f"no story {story_id!r}")
+            return _moved_story(state, story_id, "/stories/")
         return _render("story_page.html.j2", state.rebuilder.running, b=briefing)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -215,7 +215,7 @@ def _api(app: FastAPI, state: AppState) -> None:
     def story(story_id: str) -> Response:
         data = state.store.briefing_json(story_id)
         if data is None:
-            raise HTTPException(404, f"no story {story_id!r}")
+            return _moved_story(state, story_id, "/api/stories/")
         return Response(data, media_type="application/json")
 
     @app.get("/api/articles/{article_id}", summary="One clean article with its removed lines")
@@ -224,6 +224,14 @@ def _api(app: FastAPI, state: AppState) -> None:
         if found is None:
             raise HTTPException(404, f"no article {article_id!r}")
         return dict(to_dict(found))
+
+
+def _moved_story(state: AppState, story_id: str, prefix: str) -> Response:
+    """A story whose id changed in a rebuild redirects to its new id; links never break."""
+    current = state.store.resolve_story(story_id)
+    if current is None:
+        raise HTTPException(404, f"no story {story_id!r}")
+    return RedirectResponse(prefix + current, status_code=307)
 
 
 async def _upload(state: AppState, request: Request) -> IntakeReport:

@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, text_hash TEXT UNIQUE NOT NULL, added REAL NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS briefings (
     story_id TEXT PRIMARY KEY, activity REAL NOT NULL, published TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS story_aliases (old_id TEXT PRIMARY KEY, new_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS failures (
     origin TEXT NOT NULL, stage TEXT NOT NULL, reason TEXT NOT NULL, added REAL NOT NULL);
 """
@@ -79,7 +80,9 @@ class Store:
         return dict(self._db.execute("SELECT id, added FROM articles").fetchall())
 
     def replace_briefings(self, briefings: Iterable[Briefing]) -> None:
-        """The stories of a rebuild replace the previous ones in one transaction."""
+        """The stories of a rebuild replace the previous ones in one transaction; a story that
+        lost its id (its first article changed) leaves an alias to where its articles went."""
+        briefings = list(briefings)
         added = self.added_times()
         rows = [
             (
@@ -90,13 +93,36 @@ class Store:
             )
             for b in briefings
         ]
+        aliases = self._aliases_after(list(briefings))
         with self._lock:
             self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR REPLACE INTO story_aliases VALUES (?, ?)", aliases)
             self._db.execute("DELETE FROM briefings")
             self._db.executemany("INSERT INTO briefings VALUES (?, ?, ?, ?)", rows)
             self._db.execute("COMMIT")
         with self._cache_lock:
             self._cache = None
+
+    def _aliases_after(self, briefings: list[Briefing]) -> list[tuple[str, str]]:
+        new = {b.story.id: set(b.story.article_ids) for b in briefings}
+        aliases = []
+        for old in self.briefings():
+            if old.story.id in new or not new:
+                continue
+            members = set(old.story.article_ids)
+            heir = max(new, key=lambda story_id: (len(new[story_id] & members), story_id))
+            if new[heir] & members:
+                aliases.append((old.story.id, heir))
+        # earlier aliases that pointed at a story now gone follow it too
+        rows = self._db.execute("SELECT old_id, new_id FROM story_aliases").fetchall()
+        moved = dict(aliases)
+        aliases += [(old_id, moved[new_id]) for old_id, new_id in rows if new_id in moved]
+        return aliases
+
+    def resolve_story(self, story_id: str) -> str | None:
+        """The current id of a story known under `story_id`, following aliases."""
+        row = self._db.execute("SELECT new_id FROM story_aliases WHERE old_id = ?", (story_id,)).fetchone()
+        return row[0] if row else None
 
     def briefings(self) -> list[Briefing]:
         """Every story's briefing, newest activity first (then newest news first)."""
