@@ -181,7 +181,16 @@ def _outlet_from(url: str | None, origin: str) -> str:
         host = urlparse(url).hostname or ""
         if host:
             return host.removeprefix("www.")
-    return Path(origin.split(":")[0].split("#")[0]).stem
+    stem = Path(_origin_path(origin)).stem
+    return "unknown outlet" if stem.isdigit() else stem
+
+
+def _origin_path(origin: str) -> str:
+    """The file part of an origin: "upload:story.txt" -> "story.txt", "feed.jsonl:3" ->
+    "feed.jsonl", "crawl.warc#2" -> "crawl.warc"."""
+    name = origin.split("#")[0]
+    name = re.sub(r"^(?:upload|api|watch):", "", name)
+    return re.sub(r":\d+$", "", name)
 
 
 def _first_words(text: str, count: int = 10) -> str:

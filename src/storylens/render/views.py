@@ -10,6 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from storylens.model import Article, Briefing, Derivation, Sentence, Span
+from storylens.summarize import disputed_spans
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,10 @@ def article_roles(briefing: Briefing) -> dict[str, str]:
 
 
 def disputed_anchors(briefing: Briefing) -> set[str]:
-    """Anchors of the sentences that hold one side of a conflict."""
-    return {anchor(span, briefing) for c in briefing.conflicts for span in (c.first, c.second)}
+    """Anchors of sentences whose version of a fact is disputed: the derived side of a conflict
+    with its own source, or both sides where independent sources disagree."""
+    losers = disputed_spans(briefing.conflicts, briefing.derivations)
+    return {anchor(Span(article_id, start, start + 1), briefing) for article_id, start in losers}
 
 
 @dataclass(frozen=True)
