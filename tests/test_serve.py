@@ -94,6 +94,8 @@ def test_pages_carry_a_strict_policy_and_docs_exist(client: TestClient) -> None:
     page = client.get("/")
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert page.headers["x-content-type-options"] == "nosniff"
+    docs = client.get("/docs")  # rendered here: no CDN, works offline
+    assert docs.status_code == 200 and "POST /api/articles" in docs.text and "cdn" not in docs.text.lower()
     schema = client.get("/openapi.json").json()
     assert {"/api/articles", "/api/stories", "/api/stories/{story_id}", "/api/status"} <= set(schema["paths"])
 
