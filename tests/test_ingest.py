@@ -159,3 +159,23 @@ def test_warc_html_responses_become_documents(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_warc_is_named(tmp_path: Path) -> None:
     (tmp_path / "bad.warc").write_bytes(b"this is not an archive at all\n" * 5)
     assert "WARC" in _failures_by_name(tmp_path)["bad.warc"]
+
+
+def test_an_article_that_breaks_annotation_is_reported_and_the_rest_briefed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import storylens.annotate as annotate_module
+    from storylens.pipeline import brief
+
+    real = annotate_module.find_quantities
+
+    def fragile(article_id: str, text: str):  # type: ignore[no-untyped-def]
+        if "Kessing junction on Tuesday" in text:
+            raise ValueError("a rule tripped")
+        return real(article_id, text)
+
+    monkeypatch.setattr(annotate_module, "find_quantities", fragile)
+    result = brief([str(EXAMPLES)])
+    assert [f.stage for f in result.failures] == ["annotate"]
+    assert "06_aldbridge_gazette_march.md" in result.failures[0].origin
+    assert sum(len(b.articles) for b in result.briefings) == 5

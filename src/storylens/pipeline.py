@@ -70,15 +70,17 @@ def brief_articles(
     settings = settings or Settings()
     timer = timer or StageTimer()
     step = step or (lambda _: None)
+    failures: list[Failure] = []
     with timer.stage("annotate"):
-        annotations = annotate(articles)
+        annotations = annotate(articles, failures)
+        articles = [article for article in articles if article.id in annotations]
     step("annotate")
     with timer.stage("stories"):
         mentions: dict[str, Sequence[Mention]] = {a.id: annotations[a.id].mentions for a in articles}
         stories = group_stories(articles, mentions, settings.stories)
     step("stories")
     by_id = {article.id: article for article in articles}
-    briefings, failures = [], []
+    briefings = []
     for story in stories:
         try:
             briefings.append(brief_story(story, by_id, annotations, settings, timer))

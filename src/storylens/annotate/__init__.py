@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from storylens.annotate.dates import find_dates
@@ -10,13 +11,26 @@ from storylens.annotate.quantities import find_quantities
 from storylens.annotate.quotes import find_quotes
 from storylens.annotate.roles import find_roles
 from storylens.annotate.sentences import split_sentences
-from storylens.model import Annotation, Article, Mention, RoleMention
+from storylens.model import Annotation, Article, Failure, Mention, RoleMention
+
+log = logging.getLogger(__name__)
 
 
-def annotate(articles: Sequence[Article]) -> dict[str, Annotation]:
-    """An Annotation per article id; entity recognition runs over the whole batch at once."""
+def annotate(articles: Sequence[Article], failures: list[Failure] | None = None) -> dict[str, Annotation]:
+    """An Annotation per article id; entity recognition runs over the whole batch at once. An
+    article that cannot be annotated is left out and, when `failures` is given, recorded there;
+    with no list to record it in, the error is raised."""
     mentions = find_mentions((article.id, article.text) for article in articles)
-    return {article.id: _annotate_one(article, mentions[article.id]) for article in articles}
+    annotations = {}
+    for article in articles:
+        try:
+            annotations[article.id] = _annotate_one(article, mentions[article.id])
+        except Exception as exc:  # a rule tripping on one odd text must not stop the batch
+            if failures is None:
+                raise
+            log.exception("cannot annotate %s", article.origin)
+            failures.append(Failure(article.origin, "annotate", f"annotation failed: {exc!r}"))
+    return annotations
 
 
 def _annotate_one(article: Article, mentions: tuple[Mention, ...]) -> Annotation:
