@@ -31,3 +31,23 @@ def test_bcubed_by_hand() -> None:
     assert score.precision == pytest.approx(3 / 4)
     assert score.recall == pytest.approx(2 / 3)
     assert score.f1 == pytest.approx(2 * 0.75 * (2 / 3) / (0.75 + 2 / 3))
+
+
+def test_rouge_by_hand() -> None:
+    pytest.importorskip("rouge_score")
+    from storylens.evaluate.summaries import rouge
+
+    # reference: the cat sat on the mat (6 words, 5 bigrams); summary: the cat sat (3 words, 2 bigrams)
+    # ROUGE-1: overlap 3 -> P 3/3, R 3/6 -> F 2/3; ROUGE-2: overlap 2 -> P 2/2, R 2/5 -> F 4/7
+    # ROUGE-L: longest common subsequence 3 -> the same as ROUGE-1 here
+    scores = rouge("the cat sat", "the cat sat on the mat")
+    assert scores["rouge1"] == pytest.approx(2 / 3)
+    assert scores["rouge2"] == pytest.approx(4 / 7)
+    assert scores["rougeL"] == pytest.approx(2 / 3)
+
+
+def test_summary_budget_cuts_at_the_last_word() -> None:
+    from storylens.evaluate.summaries import cut
+
+    assert cut(["One two three.", "Four five six."], 4) == "One two three. Four"
+    assert cut(["One two."], 10) == "One two."

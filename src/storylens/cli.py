@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import orjson
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -80,6 +81,38 @@ def brief_command(
 
         print_terminal(result, Console())
     raise typer.Exit(EXIT_SOME_FAILED if result.failures else EXIT_OK)
+
+
+@app.command("eval")
+def eval_command(
+    task: Annotated[str, typer.Argument(help="summaries")],
+    data: Annotated[Path, typer.Option("--data", help="The task's dataset folder or file.")],
+    limit: Annotated[int | None, typer.Option("--limit", help="Use only the first N items.")] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Also write the table as JSON.")] = None,
+) -> None:
+    """Measure storylens beside the baselines on a public dataset; prints a table."""
+    from storylens.evaluate.runner import TASKS, count_of
+
+    if task not in TASKS:
+        err.print(f"[red]error:[/] unknown task {task!r}; known: {', '.join(TASKS)}")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        total = count_of(task, data, limit)
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=err, transient=True) as progress:
+            bar = progress.add_task(task, total=total)
+            table = TASKS[task](data, limit, lambda: progress.advance(bar))
+    except StorylensError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
+    print(table.markdown())
+    if json_path:
+        _write(json_path, orjson.dumps(table.as_json(), option=orjson.OPT_INDENT_2))
 
 
 @app.command("serve")

@@ -1,0 +1,85 @@
+"""`storylens eval TASK`: each task reads its public dataset, runs storylens and the baselines on
+the same inputs in one process, and returns a table (rows of system and metric values)."""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from storylens.errors import InputError
+
+# rouge-score logs a line per scorer through absl; it says nothing a reader of the table needs.
+logging.getLogger("absl").setLevel(logging.WARNING)
+
+
+@dataclass
+class Table:
+    task: str
+    note: str
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+
+    def markdown(self) -> str:
+        head = "| " + " | ".join(self.columns) + " |"
+        rule = "|" + "---|" * len(self.columns)
+        body = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in self.rows]
+        return "\n".join([f"{self.task}: {self.note}", "", head, rule, *body])
+
+    def as_json(self) -> dict[str, Any]:
+        return {"task": self.task, "note": self.note, "columns": self.columns, "rows": self.rows}
+
+
+def _cell(value: Any) -> str:
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+Step = Callable[[], None]
+
+
+def summaries(data: Path, limit: int | None, step: Step, words: int = 220) -> Table:
+    """ROUGE on Multi-News (`data`: the multinews200 folder or its jsonl file)."""
+    from storylens.evaluate import summaries as s
+
+    path = data / "multi_news.jsonl" if data.is_dir() else data
+    clusters = s.read_multinews(path, limit)
+    systems: dict[str, Callable[[Any, int], str]] = {
+        "storylens": s.storylens_summary,
+        "lead (each source in turn)": s.lead,
+        "centroid (tf-idf)": s.centroid,
+        "LexRank (sumy)": s.sumy_summarizer("LexRank"),
+        "TextRank (sumy)": s.sumy_summarizer("TextRank"),
+        "LSA (sumy)": s.sumy_summarizer("LSA"),
+    }
+    scores: dict[str, list[dict[str, float]]] = {name: [] for name in systems}
+    for cluster in clusters:
+        for name, system in systems.items():
+            scores[name].append(s.rouge(system(cluster.documents, words), cluster.reference))
+        step()
+    table = Table(
+        "summaries",
+        f"Multi-News, {len(clusters)} clusters, {words} words for every system, "
+        "ROUGE F1 x 100 (rouge-score, stemming on)",
+        ["system", "ROUGE-1", "ROUGE-2", "ROUGE-L"],
+    )
+    for name, values in scores.items():
+        table.rows.append(
+            [name, *(100 * statistics.mean(v[m] for v in values) for m in ("rouge1", "rouge2", "rougeL"))]
+        )
+    return table
+
+
+def count_of(task: str, data: Path, limit: int | None) -> int:
+    """How many items a task will process, for the progress bar."""
+    if task == "summaries":
+        from storylens.evaluate.summaries import read_multinews
+
+        path = data / "multi_news.jsonl" if data.is_dir() else data
+        return len(read_multinews(path, limit))
+    raise InputError(task, f"unknown task; known: {', '.join(TASKS)}")
+
+
+TASKS: dict[str, Callable[[Path, int | None, Step], Table]] = {"summaries": summaries}

@@ -1,0 +1,208 @@
+"""Multi-document summaries on Multi-News, beside the extractive baselines, at one word budget.
+
+Every system gets the same source articles split into the same sentences (pysbd, offline) and
+the same budget; its output is cut at the budget's last word. ROUGE-1/2/L F1 with stemming
+(rouge-score), averaged over clusters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import orjson
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from storylens.annotate import annotate
+from storylens.annotate.entities import attach_roles, merge_entities
+from storylens.annotate.sentences import split_sentences
+from storylens.clean import split_paragraphs
+from storylens.config import Settings
+from storylens.crosscheck import crosscheck
+from storylens.errors import InputError, MissingExtraError
+from storylens.model import Article
+from storylens.provenance import find_derivations, origin_groups
+from storylens.summarize import disputed_spans, summarize
+
+PASSAGE = re.compile(r"Passage \d+:\n")
+
+
+@dataclass(frozen=True)
+class Cluster:
+    id: str
+    documents: tuple[str, ...]
+    reference: str
+
+
+def read_multinews(path: Path, limit: int | None = None) -> list[Cluster]:
+    if not path.exists():
+        raise InputError(str(path), "no such file; pass --data pointing at multi_news.jsonl")
+    clusters = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        try:
+            record = orjson.loads(line)
+            context, reference = record["context"], record["answers"][0]
+        except (orjson.JSONDecodeError, KeyError, IndexError, TypeError) as exc:
+            raise InputError(f"{path}:{number}", f"not a Multi-News record ({exc!r})") from exc
+        documents = [
+            part.replace("NEWLINE_CHAR", "\n").strip() for part in PASSAGE.split(context) if part.strip()
+        ]
+        clusters.append(Cluster(str(record.get("_id", number)), tuple(documents), reference))
+        if limit and len(clusters) >= limit:
+            break
+    return clusters
+
+
+def sentences_of(documents: Sequence[str]) -> list[list[str]]:
+    """Each document's sentences, paragraph by paragraph."""
+    return [
+        [s.text for s in split_sentences(f"d{i}", "\n\n".join(split_paragraphs(doc)))]
+        for i, doc in enumerate(documents)
+    ]
+
+
+def cut(sentences: Sequence[str], words: int) -> str:
+    """The sentences in order, cut at the budget's last word."""
+    taken: list[str] = []
+    for sentence in sentences:
+        taken += sentence.split()
+        if len(taken) >= words:
+            break
+    return " ".join(taken[:words])
+
+
+def storylens_summary(documents: Sequence[str], words: int) -> str:
+    """The briefing's summary for one cluster treated as one story (no story splitting)."""
+    articles = [
+        Article(
+            id=f"d{i}",
+            text="\n\n".join(split_paragraphs(doc)),
+            title="",
+            outlet=f"source {i}",
+            origin=f"d{i}",
+            format="text",
+        )
+        for i, doc in enumerate(documents)
+        if doc.strip()
+    ]
+    settings = Settings()
+    annotations = annotate(articles)
+    sentences = {a.id: annotations[a.id].sentences for a in articles}
+    derivations = find_derivations(articles, sentences, settings.provenance)
+    groups = origin_groups([a.id for a in articles], derivations)
+    entities = attach_roles(
+        merge_entities(m for a in annotations.values() for m in a.mentions),
+        (r for a in annotations.values() for r in a.roles),
+    )
+    checked = crosscheck(articles, annotations, groups, entities, settings.crosscheck)
+    by_key = {(s.article_id, s.index): s for a in annotations.values() for s in a.sentences}
+    derived = {d.derived for d in derivations}
+    lines = summarize(
+        checked.claims,
+        by_key,
+        disputed_spans(checked.conflicts, derivations),
+        derived,
+        _budget(settings, words),
+    )
+    return cut([line.text for line in lines], words)
+
+
+def _budget(settings: Settings, words: int):  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    return dataclasses.replace(settings.summary, words=words)
+
+
+def lead(documents: Sequence[str], words: int) -> str:
+    """First sentences of each article in turn (the lead of every source)."""
+    per_document = sentences_of(documents)
+    order = [
+        s
+        for rank in range(max(map(len, per_document), default=0))
+        for doc in per_document
+        if rank < len(doc)
+        for s in [doc[rank]]
+    ]
+    return cut(order, words)
+
+
+def centroid(documents: Sequence[str], words: int) -> str:
+    """Sentences closest to the tf-idf centroid of the cluster, without near repeats
+    (in the manner of Ghalandari 2017), in source order."""
+    flat = [s for doc in sentences_of(documents) for s in doc]
+    if not flat:
+        return ""
+    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(flat)
+    centre = np.asarray(matrix.mean(axis=0)).ravel()
+    scores = matrix @ centre
+    chosen: list[int] = []
+    total = 0
+    for index in np.argsort(-scores):
+        if total >= words:
+            break
+        if chosen and max(float((matrix[index] @ matrix[j].T).toarray()[0, 0]) for j in chosen) > 0.6:
+            continue
+        chosen.append(int(index))
+        total += len(flat[index].split())
+    return cut([flat[i] for i in sorted(chosen)], words)
+
+
+def sumy_summarizer(name: str) -> Callable[[Sequence[str], int], str]:
+    """LexRank, TextRank or LSA from sumy, fed our own sentences (sumy's tokenizer needs NLTK
+    data that cannot be downloaded here)."""
+    try:
+        from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+        from sumy.nlp.stemmers import Stemmer
+        from sumy.summarizers.lex_rank import LexRankSummarizer
+        from sumy.summarizers.lsa import LsaSummarizer
+        from sumy.summarizers.text_rank import TextRankSummarizer
+        from sumy.utils import get_stop_words
+    except ImportError as exc:
+        raise MissingExtraError("sumy", "eval") from exc
+
+    class _Words:
+        language = "english"
+
+        @staticmethod
+        def to_words(text: str) -> list[str]:
+            return re.findall(r"\w+", text.lower())
+
+    kinds = {"LexRank": LexRankSummarizer, "TextRank": TextRankSummarizer, "LSA": LsaSummarizer}
+    summarizer = kinds[name](Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+
+    def run(documents: Sequence[str], words: int) -> str:
+        flat = [s for doc in sentences_of(documents) for s in doc]
+        model = ObjectDocumentModel([Paragraph([Sentence(s, _Words()) for s in flat])])
+        return cut(
+            _fewest_reaching(lambda count: [str(s) for s in summarizer(model, count)], len(flat), words),
+            words,
+        )
+
+    return run
+
+
+def _fewest_reaching(pick: Callable[[int], list[str]], available: int, words: int) -> list[str]:
+    """The smallest selection of the summarizer that fills the word budget (binary search on the
+    sentence count; sumy returns its choice in document order, so it cannot simply be cut)."""
+    low, high = 1, max(available, 1)
+    while low < high:
+        middle = (low + high) // 2
+        if sum(len(s.split()) for s in pick(middle)) >= words:
+            high = middle
+        else:
+            low = middle + 1
+    return pick(low)
+
+
+def rouge(predicted: str, reference: str) -> dict[str, float]:
+    try:
+        from rouge_score import rouge_scorer
+    except ImportError as exc:
+        raise MissingExtraError("rouge-score", "eval") from exc
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+    scores = scorer.score(reference, predicted)
+    return {name: score.fmeasure for name, score in scores.items()}

@@ -1,0 +1,56 @@
+"""`storylens eval` on a tiny dataset written here, and its messages for a wrong path or format."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES
+from typer.testing import CliRunner
+
+from storylens.cli import app
+
+pytest.importorskip("sumy", reason="install storylens[eval]")
+pytest.importorskip("rouge_score", reason="install storylens[eval]")
+
+
+def _multinews(path: Path) -> Path:
+    wire = (EXAMPLES / "01_meridian_wire.txt").read_text(encoding="utf-8").split("\n", 3)[3]
+    harbor = json.loads((EXAMPLES / "05_harbor_times.json").read_text(encoding="utf-8"))["text"]
+    context = (
+        "Passage 1:\n"
+        + wire.replace("\n", " NEWLINE_CHAR ")
+        + "\nPassage 2:\n"
+        + harbor.replace("\n", " NEWLINE_CHAR ")
+    )
+    reference = (
+        "Robert Hallam resigned as head of the Northern Rail Authority three days after a derailment "
+        "near Aldbridge injured 42 people; the minister promised an inquiry."
+    )
+    path.write_text(
+        json.dumps({"context": context, "answers": [reference], "_id": "x1"}) + "\n", encoding="utf-8"
+    )
+    return path
+
+
+def test_eval_summaries_prints_every_system(tmp_path: Path) -> None:
+    data = _multinews(tmp_path / "multi_news.jsonl")
+    out = tmp_path / "table.json"
+    result = CliRunner().invoke(app, ["eval", "summaries", "--data", str(data), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    table = json.loads(out.read_text(encoding="utf-8"))
+    systems = [row[0] for row in table["rows"]]
+    assert systems[0] == "storylens" and len(systems) == 6
+    assert all(0 < row[2] <= 100 for row in table["rows"])  # every system overlaps the reference
+
+
+def test_eval_names_a_wrong_path_or_format(tmp_path: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(app, ["eval", "summaries", "--data", str(tmp_path / "nope.jsonl")])
+    assert missing.exit_code == 2 and "no such file" in missing.output
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"something": 1}\n', encoding="utf-8")
+    wrong = runner.invoke(app, ["eval", "summaries", "--data", str(bad)])
+    assert wrong.exit_code == 2 and "not a Multi-News record" in " ".join(wrong.output.split())
+    assert runner.invoke(app, ["eval", "nosuchtask", "--data", str(bad)]).exit_code == 2
