@@ -54,3 +54,28 @@ def test_eval_names_a_wrong_path_or_format(tmp_path: Path) -> None:
     wrong = runner.invoke(app, ["eval", "summaries", "--data", str(bad)])
     assert wrong.exit_code == 2 and "not a Multi-News record" in " ".join(wrong.output.split())
     assert runner.invoke(app, ["eval", "nosuchtask", "--data", str(bad)]).exit_code == 2
+
+
+def test_similarity_and_paraphrase_readers_check_their_format(tmp_path: Path) -> None:
+    from storylens.errors import InputError
+    from storylens.evaluate import paraphrase, similarity
+
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="SemEval-2022 Task 8"):
+        similarity.read_pairs(wrong)
+    with pytest.raises(InputError, match="not an MSRP file"):
+        paraphrase.read_pairs(wrong)
+    good = tmp_path / "pairs.csv"
+    good.write_text(
+        "lang1,lang2,text1,text2,Overall\n"
+        "en,en,Rail chief resigns after crash,Rail boss quits after derailment,1.0\n"
+        "de,en,Bahnchef tritt zurück,Rail boss quits,1.0\n"
+        "en,en,Rail chief resigns after crash,Local bakery wins a prize,4.0\n",
+        encoding="utf-8",
+    )
+    pairs = similarity.read_pairs(good)
+    assert list(pairs.overall) == [1.0, 4.0]  # English-English pairs only
+    assert similarity.pearson_with_overall(similarity.tfidf_cosine(pairs), pairs.overall) == pytest.approx(
+        1.0
+    )

@@ -72,6 +72,53 @@ def summaries(data: Path, limit: int | None, step: Step, words: int = 220) -> Ta
     return table
 
 
+def similarity(data: Path, limit: int | None, step: Step) -> Table:
+    """Pearson with Overall on SemEval-2022 Task 8 English pairs."""
+    from storylens.evaluate import similarity as sim
+
+    pairs = sim.read_pairs(data / "training_set.csv" if data.is_dir() else data, limit)
+    table = Table(
+        "similarity",
+        f"SemEval-2022 Task 8, {len(pairs.overall)} English-English pairs, Pearson "
+        "with the Overall score (negated: higher = more alike)",
+        ["system", "Pearson"],
+    )
+    table.rows.append(
+        [
+            "storylens story similarity",
+            sim.pearson_with_overall(sim.storylens_similarity(pairs), pairs.overall),
+        ]
+    )
+    step()
+    table.rows.append(
+        ["tf-idf cosine (baseline)", sim.pearson_with_overall(sim.tfidf_cosine(pairs), pairs.overall)]
+    )
+    step()
+    return table
+
+
+def paraphrase(data: Path, limit: int | None, step: Step) -> Table:
+    """The claim aligner's same-fact decision on MSRP; thresholds tuned on train."""
+    from storylens.evaluate import paraphrase as para
+
+    train = para.read_pairs(data / "msr-para-train.tsv")
+    test = para.read_pairs(data / "msr-para-val.tsv")
+    table = Table(
+        "paraphrase",
+        f"MSRP, thresholds tuned for accuracy on {len(train.labels)} training pairs, "
+        f"scored on {len(test.labels)} validation pairs",
+        ["system", "threshold", "accuracy", "F1"],
+    )
+    for name, scorer in (
+        ("storylens claim aligner", para.aligner_scores),
+        ("tf-idf cosine (baseline)", lambda p: para.tfidf_scores(train, p)),
+    ):
+        threshold = para.best_threshold(scorer(train), train.labels)
+        table.rows.append([name, threshold, *para.accuracy_f1(scorer(test), test.labels, threshold)])
+        step()
+    return table
+
+
 def count_of(task: str, data: Path, limit: int | None) -> int:
     """How many items a task will process, for the progress bar."""
     if task == "summaries":
@@ -79,7 +126,13 @@ def count_of(task: str, data: Path, limit: int | None) -> int:
 
         path = data / "multi_news.jsonl" if data.is_dir() else data
         return len(read_multinews(path, limit))
+    if task in {"similarity", "paraphrase"}:
+        return 2
     raise InputError(task, f"unknown task; known: {', '.join(TASKS)}")
 
 
-TASKS: dict[str, Callable[[Path, int | None, Step], Table]] = {"summaries": summaries}
+TASKS: dict[str, Callable[[Path, int | None, Step], Table]] = {
+    "summaries": summaries,
+    "similarity": similarity,
+    "paraphrase": paraphrase,
+}

@@ -30,13 +30,13 @@ def similarity_matrix(
     texts = [f"{article.title}\n{article.text}" for article in articles]
     tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
     text_similarity = (tfidf @ tfidf.T).toarray()
-    names = [_entity_names(mentions.get(article.id, ())) for article in articles]
-    entity_similarity = np.array([[_jaccard(a, b) for b in names] for a in names])
+    names = [entity_names(mentions.get(article.id, ())) for article in articles]
+    entity_similarity = np.array([[jaccard(a, b) for b in names] for a in names])
     similarity = TEXT_WEIGHT * text_similarity + (1 - TEXT_WEIGHT) * entity_similarity
     return similarity * _time_decay(articles, settings.time_half_life_days)
 
 
-def _entity_names(mentions: Sequence[Mention]) -> set[str]:
+def entity_names(mentions: Sequence[Mention]) -> set[str]:
     return {_without_article(m.text).lower() for m in mentions}
 
 
@@ -44,7 +44,7 @@ def _without_article(name: str) -> str:
     return name[4:] if name.lower().startswith("the ") else name
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
+def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 

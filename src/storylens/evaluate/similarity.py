@@ -1,0 +1,70 @@
+""" "Same story?" on SemEval-2022 Task 8 English pairs: Pearson of a similarity with the
+annotators' Overall score (1 = very similar ... 4 = very dissimilar, so it is negated)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from storylens.annotate.entities import find_mentions
+from storylens.errors import InputError
+from storylens.stories import TEXT_WEIGHT, entity_names, jaccard
+
+REQUIRED = {"lang1", "lang2", "text1", "text2", "Overall"}
+
+
+@dataclass(frozen=True)
+class Pairs:
+    first: list[str]
+    second: list[str]
+    overall: np.ndarray
+
+
+def read_pairs(path: Path, limit: int | None = None) -> Pairs:
+    if not path.exists():
+        raise InputError(str(path), "no such file; pass --data pointing at training_set.csv or its folder")
+    csv.field_size_limit(sys.maxsize)
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not set(reader.fieldnames or []) >= REQUIRED:
+            raise InputError(
+                str(path), f"not a SemEval-2022 Task 8 file: needs the columns {sorted(REQUIRED)}"
+            )
+        rows = [r for r in reader if r["lang1"] == "en" and r["lang2"] == "en" and r["text1"] and r["text2"]]
+    rows = rows[:limit] if limit else rows
+    return Pairs(
+        [r["text1"] for r in rows], [r["text2"] for r in rows], np.array([float(r["Overall"]) for r in rows])
+    )
+
+
+def tfidf_cosine(pairs: Pairs) -> np.ndarray:
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit(pairs.first + pairs.second)
+    a, b = vectorizer.transform(pairs.first), vectorizer.transform(pairs.second)
+    return np.asarray(a.multiply(b).sum(axis=1)).ravel()
+
+
+def storylens_similarity(pairs: Pairs) -> np.ndarray:
+    """The story stage's pair score: tf-idf cosine and named-entity overlap (no publication dates
+    in this data, so no time decay)."""
+    cosine = tfidf_cosine(pairs)
+    texts = [(f"a{i}", t) for i, t in enumerate(pairs.first)] + [
+        (f"b{i}", t) for i, t in enumerate(pairs.second)
+    ]
+    mentions = find_mentions(texts)
+    overlap = np.array(
+        [
+            jaccard(entity_names(mentions[f"a{i}"]), entity_names(mentions[f"b{i}"]))
+            for i in range(len(pairs.first))
+        ]
+    )
+    return TEXT_WEIGHT * cosine + (1 - TEXT_WEIGHT) * overlap
+
+
+def pearson_with_overall(scores: np.ndarray, overall: np.ndarray) -> float:
+    """Pearson of a similarity with the negated Overall score (higher = more alike)."""
+    return float(np.corrcoef(scores, -overall)[0, 1])
