@@ -79,3 +79,14 @@ def test_similarity_and_paraphrase_readers_check_their_format(tmp_path: Path) ->
     assert similarity.pearson_with_overall(similarity.tfidf_cosine(pairs), pairs.overall) == pytest.approx(
         1.0
     )
+
+
+def test_extraction_reader_names_a_wrong_folder(tmp_path: Path) -> None:
+    from storylens.errors import InputError
+    from storylens.evaluate.extraction import read_pages
+
+    with pytest.raises(InputError, match="ground-truth.json"):
+        read_pages(tmp_path)
+    (tmp_path / "ground-truth.json").write_text('{"k": {"articleBody": "x"}}', encoding="utf-8")
+    with pytest.raises(InputError, match="scrapinghub benchmark layout"):
+        read_pages(tmp_path)  # the page file is missing

@@ -34,7 +34,10 @@ class Table:
 
 
 def _cell(value: Any) -> str:
-    return f"{value:.2f}" if isinstance(value, float) else str(value)
+    """Shares (0 to 1) with three decimals, other figures with two."""
+    if isinstance(value, float):
+        return f"{value:.3f}" if abs(value) <= 1 else f"{value:.2f}"
+    return str(value)
 
 
 Step = Callable[[], None]
@@ -68,6 +71,41 @@ def summaries(data: Path, limit: int | None, step: Step, words: int = 220) -> Ta
     for name, values in scores.items():
         table.rows.append(
             [name, *(100 * statistics.mean(v[m] for v in values) for m in ("rouge1", "rouge2", "rougeL"))]
+        )
+    return table
+
+
+def extraction(data: Path, limit: int | None, step: Step) -> Table:
+    """Token P/R/F1 of the main text on the scrapinghub benchmark, mean per page, with time."""
+    import time
+
+    from storylens.evaluate import extraction as ex
+    from storylens.evaluate.metrics import token_prf
+
+    pages = ex.read_pages(data, limit)
+    scores: dict[str, list[Any]] = {name: [] for name in ex.SYSTEMS}
+    seconds = dict.fromkeys(ex.SYSTEMS, 0.0)
+    for html, expected in pages:
+        for name, system in ex.SYSTEMS.items():
+            started = time.perf_counter()
+            predicted = system(html)
+            seconds[name] += time.perf_counter() - started
+            scores[name].append(token_prf(predicted, expected))
+        step()
+    table = Table(
+        "extraction",
+        f"scrapinghub article-extraction benchmark, {len(pages)} pages, token-level, mean per page",
+        ["system", "precision", "recall", "F1", "ms/page"],
+    )
+    for name, values in scores.items():
+        table.rows.append(
+            [
+                name,
+                statistics.mean(v.precision for v in values),
+                statistics.mean(v.recall for v in values),
+                statistics.mean(v.f1 for v in values),
+                1000 * seconds[name] / max(len(pages), 1),
+            ]
         )
     return table
 
@@ -128,10 +166,15 @@ def count_of(task: str, data: Path, limit: int | None) -> int:
         return len(read_multinews(path, limit))
     if task in {"similarity", "paraphrase"}:
         return 2
+    if task == "extraction":
+        from storylens.evaluate.extraction import read_pages
+
+        return len(read_pages(data, limit))
     raise InputError(task, f"unknown task; known: {', '.join(TASKS)}")
 
 
 TASKS: dict[str, Callable[[Path, int | None, Step], Table]] = {
+    "extraction": extraction,
     "summaries": summaries,
     "similarity": similarity,
     "paraphrase": paraphrase,
