@@ -85,7 +85,7 @@ def test_extraction_reader_names_a_wrong_folder(tmp_path: Path) -> None:
     from storylens.errors import InputError
     from storylens.evaluate.extraction import read_pages
 
-    with pytest.raises(InputError, match="ground-truth.json"):
+    with pytest.raises(InputError, match=r"ground-truth\.json"):
         read_pages(tmp_path)
     (tmp_path / "ground-truth.json").write_text('{"k": {"articleBody": "x"}}', encoding="utf-8")
     with pytest.raises(InputError, match="scrapinghub benchmark layout"):
