@@ -90,3 +90,19 @@ def test_extraction_reader_names_a_wrong_folder(tmp_path: Path) -> None:
     (tmp_path / "ground-truth.json").write_text('{"k": {"articleBody": "x"}}', encoding="utf-8")
     with pytest.raises(InputError, match="scrapinghub benchmark layout"):
         read_pages(tmp_path)  # the page file is missing
+
+
+def test_reuse_and_support_readers_check_their_format(tmp_path: Path) -> None:
+    from storylens.errors import InputError
+    from storylens.evaluate.reuse import read_corpus
+    from storylens.evaluate.support import read_examples
+
+    with pytest.raises(InputError, match="no such file"):
+        read_corpus(tmp_path)
+    (tmp_path / "file_information.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="File, Task, Category"):
+        read_corpus(tmp_path)
+    bad = tmp_path / "summedits_news.json"
+    bad.write_text('[{"doc": "x"}]', encoding="utf-8")
+    with pytest.raises(InputError, match="not a SummEdits file"):
+        read_examples(bad)

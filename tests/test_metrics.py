@@ -51,3 +51,19 @@ def test_summary_budget_cuts_at_the_last_word() -> None:
 
     assert cut(["One two three.", "Four five six."], 4) == "One two three. Four"
     assert cut(["One two."], 10) == "One two."
+
+
+def test_balanced_accuracy_and_cut_points_by_hand() -> None:
+    import numpy as np
+
+    from storylens.evaluate.reuse import apply_cut_points, fit_cut_points
+    from storylens.evaluate.support import balanced_accuracy
+
+    # positives: 3, two found (2/3); negatives: 1, rejected (1/1) -> (2/3 + 1) / 2 = 5/6
+    predicted = np.array([True, True, False, False])
+    labels = np.array([1, 1, 1, 0])
+    assert balanced_accuracy(predicted, labels) == pytest.approx(5 / 6)
+    scores = np.array([0.05, 0.1, 0.3, 0.35, 0.6, 0.7, 0.9, 0.95])
+    levels = np.array([0, 0, 1, 1, 2, 2, 3, 3])
+    cuts = fit_cut_points(scores, levels)
+    assert list(apply_cut_points(scores, cuts)) == list(levels)

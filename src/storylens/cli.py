@@ -85,7 +85,9 @@ def brief_command(
 
 @app.command("eval")
 def eval_command(
-    task: Annotated[str, typer.Argument(help="extraction, summaries, similarity or paraphrase")],
+    task: Annotated[
+        str, typer.Argument(help="extraction, summaries, similarity, paraphrase, reuse or support")
+    ],
     data: Annotated[Path, typer.Option("--data", help="The task's dataset folder or file.")],
     limit: Annotated[int | None, typer.Option("--limit", help="Use only the first N items.")] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Also write the table as JSON.")] = None,

@@ -101,6 +101,19 @@ class _PairContext:
     outlets: dict[str, str]
 
 
+def sentence_pair_conflicts(
+    first: Sentence,
+    second: Sentence,
+    similarity: float,
+    annotations: dict[str, Annotation],
+    entities: Sequence[Entity],
+    outlets: dict[str, str],
+) -> list[Conflict]:
+    """The conflicts between two aligned sentences (what `aligned_conflicts` checks per pair)."""
+    pair = _PairContext(first, second, similarity, outlets)
+    return _pair_conflicts(pair, annotations, entity_lookup(entities))
+
+
 def _pair_conflicts(
     pair: _PairContext, annotations: dict[str, Annotation], lookup: dict[tuple[str, int], Entity]
 ) -> list[Conflict]:

@@ -157,6 +157,68 @@ def paraphrase(data: Path, limit: int | None, step: Step) -> Table:
     return table
 
 
+def reuse(data: Path, limit: int | None, step: Step) -> Table:
+    """Four-level and reused-vs-not accuracy on Clough & Stevenson, fitted outside test_info.csv."""
+    import numpy as np
+
+    from storylens.evaluate import reuse as r
+
+    originals, answers, test = r.read_corpus(data)
+    answers = answers[:limit] if limit else answers
+    levels = np.array([r.LEVELS.index(a.level) for a in answers])
+    ours = np.array([r.provenance_features(originals[a.task], a.text) for a in answers])
+    step()
+    baseline = np.array([r.minhash_jaccard(originals[a.task], a.text) for a in answers])
+    step()
+    is_test = np.array([a.name in test for a in answers])
+    train, held = ~is_test, is_test
+    tree = r.fit_tree(ours[train], levels[train])
+    cuts = r.fit_cut_points(baseline[train], levels[train])
+    predicted = {
+        "storylens provenance evidence (decision tree)": tree.predict(ours[held]),
+        "MinHash Jaccard of word 3-grams (baseline)": r.apply_cut_points(baseline[held], cuts),
+    }
+    table = Table(
+        "reuse",
+        f"Clough & Stevenson, fitted on {int(train.sum())} answers, scored on the "
+        f"{int(held.sum())} answers of test_info.csv",
+        ["system", "4-level accuracy", "reused vs not accuracy"],
+    )
+    for name, guess in predicted.items():
+        table.rows.append(
+            [name, float(np.mean(guess == levels[held])), float(np.mean((guess > 0) == (levels[held] > 0)))]
+        )
+    return table
+
+
+def support(data: Path, limit: int | None, step: Step) -> Table:
+    """Balanced accuracy of the span-support check on SummEdits news."""
+    import numpy as np
+
+    from storylens.evaluate import support as sup
+
+    examples = sup.read_examples(data / "summedits_news.json" if data.is_dir() else data, limit)
+    labels = np.array([e.label for e in examples])
+    tune = np.array([e.split == "evaluation" for e in examples])
+    scores = {}
+    ours = []
+    for example in examples:
+        ours.append(sup.support_score(example))
+        step()
+    scores["storylens span-support check"] = np.array(ours)
+    scores["content-word overlap (baseline)"] = np.array([sup.overlap_score(e) for e in examples])
+    table = Table(
+        "support",
+        f"SummEdits news, thresholds tuned on {int(tune.sum())} evaluation-split pairs, "
+        f"scored on {int((~tune).sum())} test-split pairs",
+        ["system", "threshold", "balanced accuracy"],
+    )
+    for name, values in scores.items():
+        threshold = sup.best_threshold(values[tune], labels[tune])
+        table.rows.append([name, threshold, sup.balanced_accuracy(values[~tune] >= threshold, labels[~tune])])
+    return table
+
+
 def count_of(task: str, data: Path, limit: int | None) -> int:
     """How many items a task will process, for the progress bar."""
     if task == "summaries":
@@ -164,8 +226,12 @@ def count_of(task: str, data: Path, limit: int | None) -> int:
 
         path = data / "multi_news.jsonl" if data.is_dir() else data
         return len(read_multinews(path, limit))
-    if task in {"similarity", "paraphrase"}:
+    if task in {"similarity", "paraphrase", "reuse"}:
         return 2
+    if task == "support":
+        from storylens.evaluate.support import read_examples
+
+        return len(read_examples(data / "summedits_news.json" if data.is_dir() else data, limit))
     if task == "extraction":
         from storylens.evaluate.extraction import read_pages
 
@@ -178,4 +244,6 @@ TASKS: dict[str, Callable[[Path, int | None, Step], Table]] = {
     "summaries": summaries,
     "similarity": similarity,
     "paraphrase": paraphrase,
+    "reuse": reuse,
+    "support": support,
 }

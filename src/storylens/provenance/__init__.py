@@ -92,6 +92,20 @@ def _unquoted_trigrams(text: str) -> frozenset[tuple[str, ...]]:
     return frozenset(zip(words, words[1:], words[2:], strict=False))
 
 
+def reuse_evidence(
+    source: Article,
+    derived: Article,
+    sentences: dict[str, tuple[Sentence, ...]],
+    settings: ProvenanceSettings | None = None,
+) -> tuple[float, float, float]:
+    """How much `derived` reuses `source`: shares of its sentences aligned and copied word for
+    word, and of its unquoted word trigrams found in the source (the evidence kinds rest on)."""
+    first, second = _prepare([source, derived], sentences)
+    evidence = _pair_evidence(first, second, settings or ProvenanceSettings())
+    count = max(len(second.sentences), 1)
+    return len(evidence.pairs) / count, evidence.verbatim / count, evidence.trigram_share
+
+
 def _candidates(docs: list[_Doc], settings: ProvenanceSettings) -> set[tuple[int, int]]:
     if len(docs) <= ALL_PAIRS_LIMIT:
         return set(itertools.combinations(range(len(docs)), 2))
@@ -238,4 +252,4 @@ def origin_groups(article_ids: Sequence[str], derivations: Sequence[Derivation])
     return list(groups.values())
 
 
-__all__ = ["find_derivations", "origin_groups"]
+__all__ = ["find_derivations", "origin_groups", "reuse_evidence"]
