@@ -56,6 +56,18 @@ def _time_decay(articles: Sequence[Article], half_life_days: float) -> np.ndarra
     return np.where(np.isnan(decay), 1.0, decay)
 
 
+def cluster_matrix(similarity: np.ndarray, threshold: float) -> list[int]:
+    """Average-link clusters of a similarity matrix, merged while above `threshold`."""
+    if len(similarity) < 2:
+        return [0] * len(similarity)
+    distance = np.clip(1.0 - similarity, 0.0, None)
+    np.fill_diagonal(distance, 0.0)
+    model = AgglomerativeClustering(
+        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0 - threshold
+    )
+    return [int(label) for label in model.fit_predict(distance)]
+
+
 def group_stories(
     articles: Sequence[Article], mentions: dict[str, Sequence[Mention]], settings: StorySettings | None = None
 ) -> tuple[Story, ...]:
@@ -63,17 +75,7 @@ def group_stories(
     settings = settings or StorySettings()
     if not articles:
         return ()
-    labels = [0] * len(articles)
-    if len(articles) > 1:
-        distance = 1.0 - similarity_matrix(articles, mentions, settings)
-        np.fill_diagonal(distance, 0.0)
-        model = AgglomerativeClustering(
-            n_clusters=None,
-            metric="precomputed",
-            linkage="average",
-            distance_threshold=1.0 - settings.merge_threshold,
-        )
-        labels = model.fit_predict(np.clip(distance, 0.0, None)).tolist()
+    labels = cluster_matrix(similarity_matrix(articles, mentions, settings), settings.merge_threshold)
     groups: dict[int, list[Article]] = {}
     for article, label in zip(articles, labels, strict=True):
         groups.setdefault(label, []).append(article)
