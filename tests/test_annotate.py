@@ -58,6 +58,10 @@ def test_relative_dates_need_a_publication_date() -> None:
     assert find_dates("a", "It opened on 3 March 2025.", None)[0].value == date(2025, 3, 3)
 
 
+def test_offsets_beyond_the_calendar_are_skipped() -> None:
+    assert find_dates("a", "The site was settled 9000 years ago.", TUESDAY) == ()
+
+
 def test_month_names_that_are_words_are_not_dates() -> None:
     assert find_dates("a", "They may march in protest.", TUESDAY) == ()
 

@@ -106,3 +106,14 @@ def test_reuse_and_support_readers_check_their_format(tmp_path: Path) -> None:
     bad.write_text('[{"doc": "x"}]', encoding="utf-8")
     with pytest.raises(InputError, match="not a SummEdits file"):
         read_examples(bad)
+
+
+def test_timelines_reader_names_a_wrong_folder(tmp_path: Path) -> None:
+    from storylens.errors import InputError
+    from storylens.evaluate.timelines import read_topics
+
+    with pytest.raises(InputError, match="no topic folders"):
+        read_topics(tmp_path)
+    (tmp_path / "topic").mkdir()
+    with pytest.raises(InputError, match="not a Timeline17 topic folder"):
+        read_topics(tmp_path)

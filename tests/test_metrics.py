@@ -67,3 +67,21 @@ def test_balanced_accuracy_and_cut_points_by_hand() -> None:
     levels = np.array([0, 0, 1, 1, 2, 2, 3, 3])
     cuts = fit_cut_points(scores, levels)
     assert list(apply_cut_points(scores, cuts)) == list(levels)
+
+
+def test_timeline_metrics_by_hand() -> None:
+    from datetime import date
+
+    from storylens.evaluate.timelines import aligned_rouge, date_f1
+
+    reference = {
+        date(2011, 1, 25): ["protesters fill the square"],
+        date(2011, 2, 11): ["the president resigns"],
+    }
+    system = {date(2011, 1, 25): ["protesters fill the square"], date(2011, 2, 12): ["the president resigns"]}
+    # dates: one of two right on each side -> P 1/2, R 1/2 -> F1 1/2
+    assert date_f1(system, reference) == pytest.approx(0.5)
+    # ROUGE-1: 4 words match on the exact date (weight 1) and 3 on the date one day off (weight 1/2):
+    # 4 + 1.5 = 5.5 of 7 words on each side -> P = R = F1 = 5.5 / 7
+    assert aligned_rouge(system, reference, 1) == pytest.approx(5.5 / 7)
+    assert aligned_rouge({}, reference, 1) == 0.0

@@ -86,7 +86,10 @@ def brief_command(
 @app.command("eval")
 def eval_command(
     task: Annotated[
-        str, typer.Argument(help="extraction, summaries, stories, similarity, paraphrase, reuse or support")
+        str,
+        typer.Argument(
+            help="extraction, summaries, stories, similarity, paraphrase, reuse, support or timelines"
+        ),
     ],
     data: Annotated[Path, typer.Option("--data", help="The task's dataset folder or file.")],
     limit: Annotated[int | None, typer.Option("--limit", help="Use only the first N items.")] = None,

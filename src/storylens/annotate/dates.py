@@ -76,7 +76,10 @@ def find_dates(article_id: str, text: str, published: date | None) -> tuple[Date
     found: list[DateMention] = []
     anchor = published
     for match in DATE_RE.finditer(text):
-        resolved = _resolve(match, text, published, anchor)
+        try:
+            resolved = _resolve(match, text, published, anchor)
+        except (ValueError, OverflowError):  # "5,000 years ago": outside the calendar's range
+            resolved = None
         if resolved is None:
             continue
         value, precision, relative = resolved

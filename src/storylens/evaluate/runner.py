@@ -241,6 +241,41 @@ def stories(data: Path, limit: int | None, step: Step) -> Table:
     return table
 
 
+def timelines(data: Path, limit: int | None, step: Step) -> Table:
+    """Date F1 and alignment ROUGE on Timeline17, every reference timeline of every topic."""
+    from storylens.evaluate import timelines as tl
+
+    topics = tl.read_topics(data, limit)
+    systems = {
+        "storylens dated mentions": tl.storylens_timeline,
+        "most-mentioned publication dates (baseline)": tl.most_mentioned_dates,
+    }
+    scores: dict[str, list[tuple[float, float, float]]] = {name: [] for name in systems}
+    for topic in topics:
+        for reference in topic.references:
+            dates, per_date = tl.budget(reference)
+            for name, system in systems.items():
+                made = system(topic, dates, per_date)
+                scores[name].append(
+                    (
+                        tl.date_f1(made, reference),
+                        tl.aligned_rouge(made, reference, 1),
+                        tl.aligned_rouge(made, reference, 2),
+                    )
+                )
+        step()
+    count = sum(len(t.references) for t in topics)
+    table = Table(
+        "timelines",
+        f"Timeline17, {len(topics)} topics, {count} reference timelines; as many dates "
+        "and sentences per date as the reference",
+        ["system", "date F1", "AR-1 F1", "AR-2 F1"],
+    )
+    for name, values in scores.items():
+        table.rows.append([name, *(statistics.mean(v[i] for v in values) for i in range(3))])
+    return table
+
+
 def count_of(task: str, data: Path, limit: int | None) -> int:
     """How many items a task will process, for the progress bar."""
     if task == "summaries":
@@ -250,6 +285,9 @@ def count_of(task: str, data: Path, limit: int | None) -> int:
         return len(read_multinews(path, limit))
     if task in {"similarity", "paraphrase", "reuse", "stories"}:
         return 2
+    if task == "timelines":
+        folders = [p for p in data.iterdir() if p.is_dir()] if data.is_dir() else []
+        return len(folders[:limit] if limit else folders)
     if task == "support":
         from storylens.evaluate.support import read_examples
 
@@ -269,4 +307,5 @@ TASKS: dict[str, Callable[[Path, int | None, Step], Table]] = {
     "reuse": reuse,
     "stories": stories,
     "support": support,
+    "timelines": timelines,
 }
