@@ -95,7 +95,8 @@ def storylens_timeline(topic: Topic, dates: int, per_date: int) -> Timeline:
                     mentions[mention.value].append(sentence)
                     seen.add(mention.value)
         articles_per_date.update(seen)
-    chosen = [d for d, _ in articles_per_date.most_common(dates)]
+    # ties broken by date, so that the choice never depends on the order articles were read in
+    chosen = sorted(articles_per_date, key=lambda d: (-articles_per_date[d], d))[:dates]
     return {d: _central(mentions[d], per_date) for d in sorted(chosen)}
 
 
@@ -103,7 +104,7 @@ def most_mentioned_dates(topic: Topic, dates: int, per_date: int) -> Timeline:
     by_date: dict[date, list[str]] = defaultdict(list)
     for published, text in topic.articles:
         by_date[published].extend(_sentences(text)[:1])
-    chosen = sorted(by_date, key=lambda d: -len(by_date[d]))[:dates]
+    chosen = sorted(by_date, key=lambda d: (-len(by_date[d]), d))[:dates]
     return {d: by_date[d][:per_date] for d in sorted(chosen)}
 
 
