@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from storylens.errors import InputError
-from storylens.evaluate.runner import extraction
+from storylens.evaluate.runner import Ticker, extraction
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared/data/extraction/scrapinghub"
 
@@ -29,7 +29,7 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=None)
     args = parser.parse_args()
     try:
-        print(extraction(args.data, args.limit, lambda: None).markdown())
+        print(extraction(args.data, args.limit, Ticker()).markdown())
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -171,7 +171,7 @@ def test_sentence_spans_point_at_their_text(text: str) -> None:
 
 
 def test_spun_quote_is_one_quote_with_a_variant() -> None:
-    from storylens.crosscheck.quotes import group_quotes
+    from storylens.crosscheck.quotes import group_quotes, quote_groups
     from storylens.model import Annotation, Entity, QuoteMention
 
     def annotation(article_id: str, words: str) -> Annotation:
@@ -186,11 +186,8 @@ def test_spun_quote_is_one_quote_with_a_variant() -> None:
     )
     other = "Our members raised the alarm in the spring and nobody listened"
     hallam = Entity("e0", "Robert Hallam", "PERSON", (), ())
-    quotes = group_quotes(
-        {"a": annotation("a", original), "b": annotation("b", spun), "c": annotation("c", other)},
-        [hallam],
-        85,
-    )
+    annotations = {"a": annotation("a", original), "b": annotation("b", spun), "c": annotation("c", other)}
+    quotes = group_quotes(quote_groups(annotations, 85), [hallam])
     assert len(quotes) == 2
     merged = next(q for q in quotes if len(q.spans) == 2)
     assert merged.text == original and merged.variants == (spun,)

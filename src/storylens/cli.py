@@ -96,13 +96,12 @@ def eval_command(
     json_path: Annotated[Path | None, typer.Option("--json", help="Also write the table as JSON.")] = None,
 ) -> None:
     """Measure storylens beside the baselines on a public dataset; prints a table."""
-    from storylens.evaluate.runner import TASKS, count_of
+    from storylens.evaluate.runner import TASKS, Ticker
 
     if task not in TASKS:
         err.print(f"[red]error:[/] unknown task {task!r}; known: {', '.join(TASKS)}")
         raise typer.Exit(EXIT_USAGE)
     try:
-        total = count_of(task, data, limit)
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),
@@ -110,8 +109,9 @@ def eval_command(
             TimeElapsedColumn(),
         )
         with Progress(*columns, console=err, transient=True) as progress:
-            bar = progress.add_task(task, total=total)
-            table = TASKS[task](data, limit, lambda: progress.advance(bar))
+            bar = progress.add_task(task, total=None)
+            ticker = Ticker(lambda total: progress.update(bar, total=total), lambda: progress.advance(bar))
+            table = TASKS[task](data, limit, ticker)
     except StorylensError as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(EXIT_USAGE) from exc

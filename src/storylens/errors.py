@@ -20,10 +20,6 @@ class ConfigError(StorylensError):
     """A settings file or value is wrong."""
 
 
-class UsageError(StorylensError):
-    """The command was called in a way that cannot work (no inputs, unknown option value)."""
-
-
 class MissingExtraError(StorylensError):
     """An optional part needs a package that is not installed."""
 

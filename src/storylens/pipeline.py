@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from storylens.annotate import annotate
-from storylens.annotate.entities import attach_roles, merge_entities
+from storylens.annotate.entities import story_entities
 from storylens.clean import clean_batch
 from storylens.config import Settings
 from storylens.crosscheck import crosscheck
@@ -111,10 +111,7 @@ def brief_story(
     # Original reporting leads wherever one wording must be picked (claims, conflicts, timeline).
     originals_first = sorted(articles, key=lambda a: (a.id in derived, a.published or datetime.max))
     with timer.stage("crosscheck"):
-        entities = attach_roles(
-            merge_entities(m for a in own.values() for m in a.mentions),
-            (r for a in own.values() for r in a.roles),
-        )
+        entities = story_entities(own.values())
         checked = crosscheck(originals_first, own, groups, entities, settings.crosscheck)
     with timer.stage("summarize"):
         by_key = {(s.article_id, s.index): s for a in own.values() for s in a.sentences}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import dateparser
@@ -232,8 +231,3 @@ def _sentence_around(text: str, position: int) -> str:
     start = max(text.rfind(". ", 0, position), text.rfind("\n", 0, position), 0)
     end_candidates = [i for i in (text.find(". ", position), text.find("\n", position)) if i >= 0]
     return text[start : min(end_candidates) if end_candidates else len(text)]
-
-
-def iter_date_kinds() -> Iterator[str]:
-    """The names of the recognised date forms, for documentation and tests."""
-    return (name for name, _ in PATTERNS)

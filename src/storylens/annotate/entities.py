@@ -23,7 +23,7 @@ from storylens.annotate.names import (
     strip_title,
 )
 from storylens.errors import MissingExtraError
-from storylens.model import Entity, Mention, Role, RoleMention, Span
+from storylens.model import Annotation, Entity, Mention, Role, RoleMention, Span
 
 log = logging.getLogger(__name__)
 
@@ -124,13 +124,6 @@ def canonical_person(name: str, entities: Iterable[Entity]) -> str:
     return max([*matches, name], key=lambda candidate: len(candidate.split()))
 
 
-def by_label(entities: Iterable[Entity]) -> dict[str, list[Entity]]:
-    table: dict[str, list[Entity]] = defaultdict(list)
-    for entity in entities:
-        table[entity.label].append(entity)
-    return table
-
-
 def attach_roles(entities: Iterable[Entity], roles: Iterable[RoleMention]) -> tuple[Entity, ...]:
     """Entities with the roles found next to their mentions."""
     lookup = entity_lookup(entities)
@@ -140,3 +133,11 @@ def attach_roles(entities: Iterable[Entity], roles: Iterable[RoleMention]) -> tu
         if entity is not None:
             found[entity.id].append(Role(role.title, Span(role.article_id, role.start, role.end)))
     return tuple(dataclasses.replace(entity, roles=tuple(found.get(entity.id, ()))) for entity in entities)
+
+
+def story_entities(annotations: Iterable[Annotation]) -> tuple[Entity, ...]:
+    """The entities of a set of annotated articles, merged across them, with their roles."""
+    found = list(annotations)
+    return attach_roles(
+        merge_entities(m for a in found for m in a.mentions), (r for a in found for r in a.roles)
+    )

@@ -95,7 +95,6 @@ NICKNAMES = {
     "chuck": "charles",
     "jack": "john",
     "johnny": "john",
-    "jay": "jerome",
     "fred": "frederick",
     "greg": "gregory",
     "jeff": "jeffrey",

@@ -86,7 +86,8 @@ MONEY = re.compile(
     re.IGNORECASE,
 )
 COUNT = re.compile(
-    rf"\b(?P<hedge>{HEDGES}\s+)?(?P<number>{_NUMBER})(?P<scale>{_SCALE})"
+    # not the minutes of "07:40" or the decimals of "4.5": a count starts a number of its own
+    rf"(?<![\d:.,])\b(?P<hedge>{HEDGES}\s+)?(?P<number>{_NUMBER})(?P<scale>{_SCALE})"
     r"(?P<tail>\s+or so)?\s+(?:of\s+(?:the\s+)?)?(?P<noun>[a-z]+)",
     re.IGNORECASE,
 )
@@ -106,7 +107,6 @@ NOT_COUNTED = {
     "at",
     "the",
     "a",
-    "service",
     "th",
     "st",
     "nd",

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering
 
-from storylens.annotate.entities import canonical_person
 from storylens.config import CrosscheckSettings
 from storylens.crosscheck.conflicts import aligned_conflicts, quote_conflicts, role_conflicts
-from storylens.crosscheck.quotes import group_quotes
-from storylens.model import Annotation, Article, Claim, Conflict, ConflictKind, Entity, Quote, Sentence, Span
+from storylens.crosscheck.quotes import group_quotes, quote_groups
+from storylens.model import Annotation, Article, Claim, Conflict, Entity, Quote, Sentence, Span
 from storylens.similarity import combined, content_tokens, embed, lexical_matrix
 
 
@@ -47,26 +46,12 @@ def crosscheck(
     }
     conflicts = aligned_conflicts(sentences, clusters, similarity, annotations, articles, entities)
     conflicts += role_conflicts(entities, articles)
-    quotes = group_quotes(annotations, entities, settings.quote_match)
-    conflicts += quote_conflicts(quotes, annotations, entities, articles, settings.quote_match)
-    ranked = tuple(sorted(_without_echoes(conflicts), key=lambda c: -c.confidence))
+    groups = quote_groups(annotations, settings.quote_match)  # embeds every quote: once
+    quotes = group_quotes(groups, entities)
+    conflicts += quote_conflicts(groups, entities, articles)
+    ranked = tuple(sorted(conflicts, key=lambda c: -c.confidence))
     claims.sort(key=lambda c: (-c.independent_voices, -len(c.articles), c.id))
     return CrosscheckResult(tuple(claims), ranked, quotes, claim_of)
-
-
-def _without_echoes(conflicts: list[Conflict]) -> list[Conflict]:
-    """A quote given to another speaker also reads as a swapped name in the attribution sentence;
-    it is one conflict, reported once, as the attribution."""
-    attributed = {
-        frozenset({c.first_value, c.second_value})
-        for c in conflicts
-        if c.kind == ConflictKind.QUOTE_ATTRIBUTION
-    }
-    return [
-        c
-        for c in conflicts
-        if c.kind != ConflictKind.ENTITY_SWAP or frozenset({c.first_value, c.second_value}) not in attributed
-    ]
 
 
 def sentence_similarity(sentences: Sequence[Sentence]) -> np.ndarray:
@@ -116,4 +101,4 @@ def _claim(
     )
 
 
-__all__ = ["CrosscheckResult", "canonical_person", "crosscheck"]
+__all__ = ["CrosscheckResult", "crosscheck"]

@@ -13,7 +13,7 @@ import numpy as np
 
 from storylens.annotate.entities import entity_lookup
 from storylens.annotate.roles import roles_conflict
-from storylens.crosscheck.quotes import quote_groups, speaker_of
+from storylens.crosscheck.quotes import speaker_of
 from storylens.crosscheck.wording import WordingConflict, entity_conflict, negation_conflict
 from storylens.model import (
     Annotation,
@@ -25,7 +25,6 @@ from storylens.model import (
     Entity,
     Mention,
     Quantity,
-    Quote,
     QuoteMention,
     Sentence,
     Span,
@@ -146,14 +145,16 @@ def _pair_conflicts(
 def _entities_in(
     sentence: Sentence, annotations: dict[str, Annotation], lookup: dict[tuple[str, int], Entity]
 ) -> list[tuple[Mention, Entity]]:
-    """Named parties of a sentence; a name inside a title ("Health" in "Health Secretary") is
-    part of a role, compared as a role."""
+    """Named parties of a sentence. A name inside a title ("Health" in "Health Secretary") is
+    compared as a role, and the speaker of a quote as its attribution, not as a party."""
     annotation = annotations[sentence.article_id]
-    inside = _inside_mentions(annotation.mentions, sentence)
+    speakers = [q.speaker_span for q in annotation.quotes if q.speaker_span is not None]
     return [
         (m, lookup[(m.article_id, m.start)])
-        for m in inside
-        if (m.article_id, m.start) in lookup and not any(r.start <= m.start < r.end for r in annotation.roles)
+        for m in _inside_mentions(annotation.mentions, sentence)
+        if (m.article_id, m.start) in lookup
+        and not any(sp.start < m.end and m.start < sp.end for sp in speakers)
+        and not any(r.start <= m.start < r.end for r in annotation.roles)
     ]
 
 
@@ -284,16 +285,12 @@ def _conflict(
 
 
 def quote_conflicts(
-    quotes: Sequence[Quote],
-    annotations: dict[str, Annotation],
-    entities: Sequence[Entity],
-    articles: Sequence[Article],
-    threshold: float,
+    groups: Sequence[Sequence[QuoteMention]], entities: Sequence[Entity], articles: Sequence[Article]
 ) -> list[Conflict]:
     """The same words attributed to different people by different sources."""
     outlets = {article.id: article.outlet for article in articles}
     conflicts = []
-    for group in quote_groups(annotations, threshold):
+    for group in groups:
         by_speaker: dict[str, list[QuoteMention]] = {}
         for quote in group:
             speaker = speaker_of(quote, entities)
@@ -323,5 +320,5 @@ def _quote_conflict(
         a_name,
         b_name,
         explanation,
-        0.9,
+        QUOTE_CONFIDENCE,
     )

@@ -42,13 +42,12 @@ def speaker_of(quote: QuoteMention, entities: Sequence[Entity]) -> str | None:
     return canonical_person(quote.speaker, entities) if quote.speaker else None
 
 
-def group_quotes(
-    annotations: dict[str, Annotation], entities: Sequence[Entity], threshold: float
-) -> tuple[Quote, ...]:
-    """One Quote per wording group and speaker: where sources give the same words to different
-    people, each attribution is its own entry (and crosscheck reports the conflict)."""
+def group_quotes(groups: Sequence[Sequence[QuoteMention]], entities: Sequence[Entity]) -> tuple[Quote, ...]:
+    """One Quote per wording group (from `quote_groups`) and speaker: where sources give the same
+    words to different people, each attribution is its own entry (and crosscheck reports the
+    conflict)."""
     quotes = []
-    for group in quote_groups(annotations, threshold):
+    for group in groups:
         by_speaker: dict[str | None, list[QuoteMention]] = {}
         for mention in group:
             by_speaker.setdefault(speaker_of(mention, entities), []).append(mention)

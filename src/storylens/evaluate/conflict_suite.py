@@ -13,7 +13,7 @@ from pathlib import Path
 import orjson
 
 from storylens.annotate import annotate
-from storylens.annotate.entities import attach_roles, merge_entities
+from storylens.annotate.entities import story_entities
 from storylens.crosscheck import crosscheck
 from storylens.errors import InputError
 from storylens.evaluate.metrics import PRF, prf
@@ -65,10 +65,7 @@ def _article(article_id: str, text: str, published: str) -> Article:
 def run_case(case: Case) -> Outcome:
     articles = [_article("a", case.a, case.date_a), _article("b", case.b, case.date_b)]
     annotations = annotate(articles)
-    entities = attach_roles(
-        merge_entities(m for a in annotations.values() for m in a.mentions),
-        (r for a in annotations.values() for r in a.roles),
-    )
+    entities = story_entities(annotations.values())
     result = crosscheck(articles, annotations, [["a"], ["b"]], entities)
     return Outcome(case, tuple(c.kind.value for c in result.conflicts))
 

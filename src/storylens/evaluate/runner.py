@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storylens.errors import InputError
-
 # rouge-score logs a line per scorer through absl; it says nothing a reader of the table needs.
 logging.getLogger("absl").setLevel(logging.WARNING)
 
@@ -40,15 +38,22 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-Step = Callable[[], None]
+@dataclass(frozen=True)
+class Ticker:
+    """Progress of a task: `begin` once the task has read its data and knows how many steps it
+    will take (so the data is read once), then `step` after each."""
+
+    begin: Callable[[int], None] = lambda total: None
+    step: Callable[[], None] = lambda: None
 
 
-def summaries(data: Path, limit: int | None, step: Step, words: int = 220) -> Table:
+def summaries(data: Path, limit: int | None, progress: Ticker, words: int = 220) -> Table:
     """ROUGE on Multi-News (`data`: the multinews200 folder or its jsonl file)."""
     from storylens.evaluate import summaries as s
 
     path = data / "multi_news.jsonl" if data.is_dir() else data
     clusters = s.read_multinews(path, limit)
+    progress.begin(len(clusters))
     systems: dict[str, Callable[[Any, int], str]] = {
         "storylens": s.storylens_summary,
         "lead (each source in turn)": s.lead,
@@ -61,7 +66,7 @@ def summaries(data: Path, limit: int | None, step: Step, words: int = 220) -> Ta
     for cluster in clusters:
         for name, system in systems.items():
             scores[name].append(s.rouge(system(cluster.documents, words), cluster.reference))
-        step()
+        progress.step()
     table = Table(
         "summaries",
         f"Multi-News, {len(clusters)} clusters, {words} words for every system, "
@@ -75,7 +80,7 @@ def summaries(data: Path, limit: int | None, step: Step, words: int = 220) -> Ta
     return table
 
 
-def extraction(data: Path, limit: int | None, step: Step) -> Table:
+def extraction(data: Path, limit: int | None, progress: Ticker) -> Table:
     """Token P/R/F1 of the main text on the scrapinghub benchmark, mean per page, with time."""
     import time
 
@@ -83,6 +88,7 @@ def extraction(data: Path, limit: int | None, step: Step) -> Table:
     from storylens.evaluate.metrics import token_prf
 
     pages = ex.read_pages(data, limit)
+    progress.begin(len(pages))
     scores: dict[str, list[Any]] = {name: [] for name in ex.SYSTEMS}
     seconds = dict.fromkeys(ex.SYSTEMS, 0.0)
     for html, expected in pages:
@@ -91,7 +97,7 @@ def extraction(data: Path, limit: int | None, step: Step) -> Table:
             predicted = system(html)
             seconds[name] += time.perf_counter() - started
             scores[name].append(token_prf(predicted, expected))
-        step()
+        progress.step()
     table = Table(
         "extraction",
         f"scrapinghub article-extraction benchmark, {len(pages)} pages, token-level, mean per page",
@@ -110,11 +116,12 @@ def extraction(data: Path, limit: int | None, step: Step) -> Table:
     return table
 
 
-def similarity(data: Path, limit: int | None, step: Step) -> Table:
+def similarity(data: Path, limit: int | None, progress: Ticker) -> Table:
     """Pearson with Overall on SemEval-2022 Task 8 English pairs."""
     from storylens.evaluate import similarity as sim
 
     pairs = sim.read_pairs(data / "training_set.csv" if data.is_dir() else data, limit)
+    progress.begin(2)
     table = Table(
         "similarity",
         f"SemEval-2022 Task 8, {len(pairs.overall)} English-English pairs, Pearson "
@@ -127,19 +134,20 @@ def similarity(data: Path, limit: int | None, step: Step) -> Table:
             sim.pearson_with_overall(sim.storylens_similarity(pairs), pairs.overall),
         ]
     )
-    step()
+    progress.step()
     table.rows.append(
         ["tf-idf cosine (baseline)", sim.pearson_with_overall(sim.tfidf_cosine(pairs), pairs.overall)]
     )
-    step()
+    progress.step()
     return table
 
 
-def paraphrase(data: Path, limit: int | None, step: Step) -> Table:
+def paraphrase(data: Path, limit: int | None, progress: Ticker) -> Table:
     """The claim aligner's same-fact decision on MSRP; thresholds tuned on train."""
     from storylens.evaluate import paraphrase as para
 
     train = para.read_pairs(data / "msr-para-train.tsv")
+    progress.begin(2)
     test = para.read_pairs(data / "msr-para-val.tsv")
     table = Table(
         "paraphrase",
@@ -153,23 +161,24 @@ def paraphrase(data: Path, limit: int | None, step: Step) -> Table:
     ):
         threshold = para.best_threshold(scorer(train), train.labels)
         table.rows.append([name, threshold, *para.accuracy_f1(scorer(test), test.labels, threshold)])
-        step()
+        progress.step()
     return table
 
 
-def reuse(data: Path, limit: int | None, step: Step) -> Table:
+def reuse(data: Path, limit: int | None, progress: Ticker) -> Table:
     """Four-level and reused-vs-not accuracy on Clough & Stevenson, fitted outside test_info.csv."""
     import numpy as np
 
     from storylens.evaluate import reuse as r
 
     originals, answers, test = r.read_corpus(data)
+    progress.begin(2)
     answers = answers[:limit] if limit else answers
     levels = np.array([r.LEVELS.index(a.level) for a in answers])
     ours = np.array([r.provenance_features(originals[a.task], a.text) for a in answers])
-    step()
+    progress.step()
     baseline = np.array([r.minhash_jaccard(originals[a.task], a.text) for a in answers])
-    step()
+    progress.step()
     is_test = np.array([a.name in test for a in answers])
     train, held = ~is_test, is_test
     tree = r.fit_tree(ours[train], levels[train])
@@ -191,20 +200,21 @@ def reuse(data: Path, limit: int | None, step: Step) -> Table:
     return table
 
 
-def support(data: Path, limit: int | None, step: Step) -> Table:
+def support(data: Path, limit: int | None, progress: Ticker) -> Table:
     """Balanced accuracy of the span-support check on SummEdits news."""
     import numpy as np
 
     from storylens.evaluate import support as sup
 
     examples = sup.read_examples(data / "summedits_news.json" if data.is_dir() else data, limit)
+    progress.begin(len(examples))
     labels = np.array([e.label for e in examples])
     tune = np.array([e.split == "evaluation" for e in examples])
     scores = {}
     ours = []
     for example in examples:
         ours.append(sup.support_score(example))
-        step()
+        progress.step()
     scores["storylens span-support check"] = np.array(ours)
     scores["content-word overlap (baseline)"] = np.array([sup.overlap_score(e) for e in examples])
     table = Table(
@@ -219,11 +229,12 @@ def support(data: Path, limit: int | None, step: Step) -> Table:
     return table
 
 
-def stories(data: Path, limit: int | None, step: Step) -> Table:
+def stories(data: Path, limit: int | None, progress: Ticker) -> Table:
     """B-cubed and ARI of story grouping on the ECB+ pile, thresholds tuned on other topics."""
     from storylens.evaluate import stories as st
 
     documents = st.read_ecbplus(data)
+    progress.begin(2)
     systems = {
         "storylens stories (tf-idf + entities)": st.storylens_matrix,
         "tf-idf cosine, average link (baseline)": st.tfidf_matrix,
@@ -237,15 +248,16 @@ def stories(data: Path, limit: int | None, step: Step) -> Table:
     for name, build in systems.items():
         threshold, prf_score, ari = st.tune_and_test(build(documents), documents)
         table.rows.append([name, threshold, prf_score.precision, prf_score.recall, prf_score.f1, ari])
-        step()
+        progress.step()
     return table
 
 
-def timelines(data: Path, limit: int | None, step: Step) -> Table:
+def timelines(data: Path, limit: int | None, progress: Ticker) -> Table:
     """Date F1 and alignment ROUGE on Timeline17, every reference timeline of every topic."""
     from storylens.evaluate import timelines as tl
 
     topics = tl.read_topics(data, limit)
+    progress.begin(len(topics))
     systems = {
         "storylens dated mentions": tl.storylens_timeline,
         "most-mentioned publication dates (baseline)": tl.most_mentioned_dates,
@@ -263,7 +275,7 @@ def timelines(data: Path, limit: int | None, step: Step) -> Table:
                         tl.aligned_rouge(made, reference, 2),
                     )
                 )
-        step()
+        progress.step()
     count = sum(len(t.references) for t in topics)
     table = Table(
         "timelines",
@@ -276,30 +288,7 @@ def timelines(data: Path, limit: int | None, step: Step) -> Table:
     return table
 
 
-def count_of(task: str, data: Path, limit: int | None) -> int:
-    """How many items a task will process, for the progress bar."""
-    if task == "summaries":
-        from storylens.evaluate.summaries import read_multinews
-
-        path = data / "multi_news.jsonl" if data.is_dir() else data
-        return len(read_multinews(path, limit))
-    if task in {"similarity", "paraphrase", "reuse", "stories"}:
-        return 2
-    if task == "timelines":
-        folders = [p for p in data.iterdir() if p.is_dir()] if data.is_dir() else []
-        return len(folders[:limit] if limit else folders)
-    if task == "support":
-        from storylens.evaluate.support import read_examples
-
-        return len(read_examples(data / "summedits_news.json" if data.is_dir() else data, limit))
-    if task == "extraction":
-        from storylens.evaluate.extraction import read_pages
-
-        return len(read_pages(data, limit))
-    raise InputError(task, f"unknown task; known: {', '.join(TASKS)}")
-
-
-TASKS: dict[str, Callable[[Path, int | None, Step], Table]] = {
+TASKS: dict[str, Callable[[Path, int | None, Ticker], Table]] = {
     "extraction": extraction,
     "summaries": summaries,
     "similarity": similarity,

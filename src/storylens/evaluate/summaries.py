@@ -7,6 +7,7 @@ the same budget; its output is cut at the budget's last word. ROUGE-1/2/L F1 wit
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,15 +18,12 @@ import orjson
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storylens.annotate import annotate
-from storylens.annotate.entities import attach_roles, merge_entities
 from storylens.annotate.sentences import split_sentences
 from storylens.clean import split_paragraphs
 from storylens.config import Settings
-from storylens.crosscheck import crosscheck
 from storylens.errors import InputError, MissingExtraError
-from storylens.model import Article
-from storylens.provenance import find_derivations, origin_groups
-from storylens.summarize import disputed_spans, summarize
+from storylens.model import Article, Story
+from storylens.pipeline import StageTimer, brief_story
 
 PASSAGE = re.compile(r"Passage \d+:\n")
 
@@ -75,7 +73,8 @@ def cut(sentences: Sequence[str], words: int) -> str:
 
 
 def storylens_summary(documents: Sequence[str], words: int) -> str:
-    """The briefing's summary for one cluster treated as one story (no story splitting)."""
+    """The briefing's summary for one cluster, run through the same story stage as `brief`
+    (the cluster is one story: no story splitting), cut at the budget."""
     articles = [
         Article(
             id=f"d{i}",
@@ -88,32 +87,11 @@ def storylens_summary(documents: Sequence[str], words: int) -> str:
         for i, doc in enumerate(documents)
         if doc.strip()
     ]
-    settings = Settings()
-    annotations = annotate(articles)
-    sentences = {a.id: annotations[a.id].sentences for a in articles}
-    derivations = find_derivations(articles, sentences, settings.provenance)
-    groups = origin_groups([a.id for a in articles], derivations)
-    entities = attach_roles(
-        merge_entities(m for a in annotations.values() for m in a.mentions),
-        (r for a in annotations.values() for r in a.roles),
-    )
-    checked = crosscheck(articles, annotations, groups, entities, settings.crosscheck)
-    by_key = {(s.article_id, s.index): s for a in annotations.values() for s in a.sentences}
-    derived = {d.derived for d in derivations}
-    lines = summarize(
-        checked.claims,
-        by_key,
-        disputed_spans(checked.conflicts, derivations),
-        derived,
-        _budget(settings, words),
-    )
-    return cut([line.text for line in lines], words)
-
-
-def _budget(settings: Settings, words: int):  # type: ignore[no-untyped-def]
-    import dataclasses
-
-    return dataclasses.replace(settings.summary, words=words)
+    defaults = Settings()
+    settings = dataclasses.replace(defaults, summary=dataclasses.replace(defaults.summary, words=words))
+    story = Story("cluster", tuple(a.id for a in articles), "", None, None)
+    briefing = brief_story(story, {a.id: a for a in articles}, annotate(articles), settings, StageTimer())
+    return cut([line.text for line in briefing.summary], words)
 
 
 def lead(documents: Sequence[str], words: int) -> str:
