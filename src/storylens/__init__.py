@@ -5,12 +5,32 @@ result = storylens.brief(["articles/"])
 html = storylens.to_html(result)
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from storylens.config import Settings, load_settings
 from storylens.errors import InputError, StorylensError
-from storylens.ingest import read_inputs
 from storylens.model import SCHEMA_VERSION, Briefing, BriefingSet
-from storylens.pipeline import brief, brief_articles
-from storylens.render import to_html, to_json, to_markdown
+
+# The pipeline pulls in trafilatura, dateparser, scikit-learn and more; it is imported on first
+# use, so that `storylens --help`, `storylens serve` and `import storylens.model` start fast.
+_LAZY = {
+    "brief": "storylens.pipeline",
+    "brief_articles": "storylens.pipeline",
+    "read_inputs": "storylens.ingest",
+    "to_html": "storylens.render",
+    "to_json": "storylens.render",
+    "to_markdown": "storylens.render",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'storylens' has no attribute {name!r}")
+
 
 __version__ = "0.1.0"
 __all__ = [

@@ -59,3 +59,16 @@ def lexical_matrix(first: Sequence[frozenset[str]], second: Sequence[frozenset[s
 def combined(lexical: np.ndarray, cosine: np.ndarray) -> np.ndarray:
     """The similarity used everywhere: copies score near 1, spun rewrites around 0.5-0.7."""
     return np.maximum(lexical, (1 - EMBEDDING_WEIGHT) * lexical + EMBEDDING_WEIGHT * cosine)
+
+
+def similarity_within(texts: Sequence[str]) -> np.ndarray:
+    """The combined similarity of every pair of `texts` (each embedded once)."""
+    tokens = [content_tokens(text) for text in texts]
+    vectors = embed(texts)
+    return combined(lexical_matrix(tokens, tokens), vectors @ vectors.T)
+
+
+def similarity_between(first: Sequence[str], second: Sequence[str]) -> np.ndarray:
+    """The combined similarity of every text of `first` (rows) with every text of `second`."""
+    lexical = lexical_matrix([content_tokens(t) for t in first], [content_tokens(t) for t in second])
+    return combined(lexical, embed(first) @ embed(second).T)

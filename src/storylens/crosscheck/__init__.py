@@ -15,7 +15,7 @@ from storylens.config import CrosscheckSettings
 from storylens.crosscheck.conflicts import aligned_conflicts, quote_conflicts, role_conflicts
 from storylens.crosscheck.quotes import group_quotes, quote_groups
 from storylens.model import Annotation, Article, Claim, Conflict, Entity, Quote, Sentence, Span
-from storylens.similarity import combined, content_tokens, embed, lexical_matrix
+from storylens.similarity import similarity_within
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,7 @@ def crosscheck(
 
 
 def sentence_similarity(sentences: Sequence[Sentence]) -> np.ndarray:
-    tokens = [content_tokens(s.text) for s in sentences]
-    vectors = embed([s.text for s in sentences])
-    return combined(lexical_matrix(tokens, tokens), vectors @ vectors.T)
+    return similarity_within([s.text for s in sentences])
 
 
 def cluster_sentences(

@@ -8,7 +8,7 @@ from rapidfuzz import fuzz
 
 from storylens.annotate.entities import canonical_person
 from storylens.model import Annotation, Entity, Quote, QuoteMention, Span
-from storylens.similarity import combined, content_tokens, embed, lexical_matrix
+from storylens.similarity import similarity_within
 
 # Set on spun versions of the bundled quotes ("I accept complete responsibility for what
 # occurred" scores 0.71 against the original) and unrelated quotes of one story (below 0.2).
@@ -22,9 +22,7 @@ def quote_groups(annotations: dict[str, Annotation], threshold: float) -> list[l
     quotes = [quote for annotation in annotations.values() for quote in annotation.quotes]
     if not quotes:
         return []
-    vectors = embed([quote.text for quote in quotes])
-    tokens = [content_tokens(quote.text) for quote in quotes]
-    similarity = combined(lexical_matrix(tokens, tokens), vectors @ vectors.T)
+    similarity = similarity_within([quote.text for quote in quotes])
     groups: list[list[int]] = []
     for index, quote in enumerate(quotes):
         for group in groups:

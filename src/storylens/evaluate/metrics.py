@@ -7,6 +7,9 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
 TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
@@ -50,3 +53,13 @@ def bcubed(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> PRF:
     recall = sum(both[(p, g)] / by_gold[g] for p, g in pairs) / len(pairs)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return PRF(precision, recall, f1)
+
+
+def pairwise_tfidf_cosine(
+    first: Sequence[str], second: Sequence[str], fit_on: Sequence[str], stop_words: str | None = None
+) -> np.ndarray:
+    """Cosine of each pair (first[i], second[i]) under tf-idf fitted on `fit_on`: the baseline of
+    the paraphrase and similarity tasks."""
+    vectorizer = TfidfVectorizer(stop_words=stop_words, sublinear_tf=True).fit(fit_on)
+    a, b = vectorizer.transform(first), vectorizer.transform(second)
+    return np.asarray(a.multiply(b).sum(axis=1)).ravel()

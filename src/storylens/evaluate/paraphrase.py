@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storylens.errors import InputError
+from storylens.evaluate.metrics import pairwise_tfidf_cosine
 from storylens.similarity import combined, content_tokens, dice, embed
 
 COLUMNS = ["Quality", "#1 ID", "#2 ID", "#1 String", "#2 String"]
@@ -47,9 +47,7 @@ def aligner_scores(pairs: Pairs) -> np.ndarray:
 
 
 def tfidf_scores(train: Pairs, pairs: Pairs) -> np.ndarray:
-    vectorizer = TfidfVectorizer(sublinear_tf=True).fit(train.first + train.second)
-    a, b = vectorizer.transform(pairs.first), vectorizer.transform(pairs.second)
-    return np.asarray(a.multiply(b).sum(axis=1)).ravel()
+    return pairwise_tfidf_cosine(pairs.first, pairs.second, train.first + train.second)
 
 
 def best_threshold(scores: np.ndarray, labels: np.ndarray) -> float:

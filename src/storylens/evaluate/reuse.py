@@ -14,14 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from datasketch import MinHash
 from sklearn.tree import DecisionTreeClassifier
 
 from storylens.annotate.sentences import split_sentences
 from storylens.errors import InputError
 from storylens.model import Article
-from storylens.provenance import reuse_evidence
-from storylens.similarity import TOKEN
+from storylens.provenance import reuse_evidence, shingle_minhash
 
 LEVELS = ("non", "heavy", "light", "cut")  # least to most reuse
 
@@ -69,15 +67,7 @@ def provenance_features(original: str, answer: str) -> list[float]:
 
 
 def minhash_jaccard(first: str, second: str, size: int = 3) -> float:
-    def signature(text: str) -> MinHash:
-        words = [w.lower() for w in TOKEN.findall(text)]
-        minhash = MinHash(num_perm=128, seed=1)
-        minhash.update_batch(
-            [" ".join(words[i : i + size]).encode() for i in range(max(len(words) - size + 1, 1))]
-        )
-        return minhash
-
-    return float(signature(first).jaccard(signature(second)))
+    return float(shingle_minhash(first, size, 128).jaccard(shingle_minhash(second, size, 128)))
 
 
 def fit_cut_points(scores: np.ndarray, levels: np.ndarray) -> list[float]:

@@ -38,6 +38,11 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _inside(data: Path, name: str) -> Path:
+    """A task's file: `data` itself, or the file of that name in the folder `data`."""
+    return data / name if data.is_dir() else data
+
+
 @dataclass(frozen=True)
 class Ticker:
     """Progress of a task: `begin` once the task has read its data and knows how many steps it
@@ -51,7 +56,7 @@ def summaries(data: Path, limit: int | None, progress: Ticker, words: int = 220)
     """ROUGE on Multi-News (`data`: the multinews200 folder or its jsonl file)."""
     from storylens.evaluate import summaries as s
 
-    path = data / "multi_news.jsonl" if data.is_dir() else data
+    path = _inside(data, "multi_news.jsonl")
     clusters = s.read_multinews(path, limit)
     progress.begin(len(clusters))
     systems: dict[str, Callable[[Any, int], str]] = {
@@ -120,7 +125,7 @@ def similarity(data: Path, limit: int | None, progress: Ticker) -> Table:
     """Pearson with Overall on SemEval-2022 Task 8 English pairs."""
     from storylens.evaluate import similarity as sim
 
-    pairs = sim.read_pairs(data / "training_set.csv" if data.is_dir() else data, limit)
+    pairs = sim.read_pairs(_inside(data, "training_set.csv"), limit)
     progress.begin(2)
     table = Table(
         "similarity",
@@ -206,7 +211,7 @@ def support(data: Path, limit: int | None, progress: Ticker) -> Table:
 
     from storylens.evaluate import support as sup
 
-    examples = sup.read_examples(data / "summedits_news.json" if data.is_dir() else data, limit)
+    examples = sup.read_examples(_inside(data, "summedits_news.json"), limit)
     progress.begin(len(examples))
     labels = np.array([e.label for e in examples])
     tune = np.array([e.split == "evaluation" for e in examples])

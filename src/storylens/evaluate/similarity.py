@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storylens.annotate.entities import find_mentions
 from storylens.errors import InputError
+from storylens.evaluate.metrics import pairwise_tfidf_cosine
 from storylens.stories import TEXT_WEIGHT, entity_names, jaccard
 
 REQUIRED = {"lang1", "lang2", "text1", "text2", "Overall"}
@@ -43,9 +43,7 @@ def read_pairs(path: Path, limit: int | None = None) -> Pairs:
 
 
 def tfidf_cosine(pairs: Pairs) -> np.ndarray:
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit(pairs.first + pairs.second)
-    a, b = vectorizer.transform(pairs.first), vectorizer.transform(pairs.second)
-    return np.asarray(a.multiply(b).sum(axis=1)).ravel()
+    return pairwise_tfidf_cosine(pairs.first, pairs.second, pairs.first + pairs.second, "english")
 
 
 def storylens_similarity(pairs: Pairs) -> np.ndarray:

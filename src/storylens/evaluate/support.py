@@ -22,7 +22,7 @@ from storylens.annotate.entities import merge_entities
 from storylens.crosscheck.conflicts import sentence_pair_conflicts
 from storylens.errors import InputError
 from storylens.model import Article
-from storylens.similarity import combined, content_tokens, embed, lexical_matrix
+from storylens.similarity import content_tokens, similarity_between
 
 
 @dataclass(frozen=True)
@@ -58,11 +58,7 @@ def support_score(example: Example) -> float:
     doc, summary = annotations["doc"].sentences, annotations["sum"].sentences
     if not doc or not summary:
         return 0.0
-    vectors_doc, vectors_sum = embed([s.text for s in doc]), embed([s.text for s in summary])
-    matrix = combined(
-        lexical_matrix([content_tokens(s.text) for s in summary], [content_tokens(s.text) for s in doc]),
-        vectors_sum @ vectors_doc.T,
-    )
+    matrix = similarity_between([s.text for s in summary], [s.text for s in doc])
     entities = merge_entities(m for a in annotations.values() for m in a.mentions)
     outlets = {"doc": "document", "sum": "summary"}
     weakest = 1.0

@@ -112,10 +112,7 @@ def _candidates(docs: list[_Doc], settings: ProvenanceSettings) -> set[tuple[int
     lsh = MinHashLSH(threshold=settings.lsh_threshold, num_perm=settings.minhash_permutations)
     hashes = []
     for index, doc in enumerate(docs):
-        words = [w.lower() for w in TOKEN.findall(doc.article.text)]
-        minhash = MinHash(num_perm=settings.minhash_permutations)
-        size = settings.shingle_size
-        minhash.update_batch([" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)])
+        minhash = shingle_minhash(doc.article.text, settings.shingle_size, settings.minhash_permutations)
         lsh.insert(str(index), minhash)
         hashes.append(minhash)
     pairs = set()
@@ -124,6 +121,16 @@ def _candidates(docs: list[_Doc], settings: ProvenanceSettings) -> set[tuple[int
             if int(other) != index:
                 pairs.add((min(index, int(other)), max(index, int(other))))
     return pairs
+
+
+def shingle_minhash(text: str, size: int, permutations: int) -> MinHash:
+    """MinHash of a text's word shingles of `size` words (one shingle for a shorter text)."""
+    words = [w.lower() for w in TOKEN.findall(text)]
+    minhash = MinHash(num_perm=permutations, seed=1)
+    minhash.update_batch(
+        [" ".join(words[i : i + size]).encode() for i in range(max(len(words) - size + 1, 1))]
+    )
+    return minhash
 
 
 def _judge_pair(a: _Doc, b: _Doc, settings: ProvenanceSettings) -> Derivation | None:

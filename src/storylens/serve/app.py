@@ -128,11 +128,12 @@ def _matches(briefing: Briefing, query: str) -> bool:
 
 
 def _pages(app: FastAPI, state: AppState) -> None:
+    # The same stylesheet the self-contained HTML briefing inlines, read once.
+    briefing_css_text = (HERE.parent / "render" / "templates" / "briefing.css").read_text(encoding="utf-8")
+
     @app.get("/assets/briefing.css", include_in_schema=False)
     def briefing_css() -> Response:
-        # The same stylesheet the self-contained HTML briefing inlines.
-        text = (HERE.parent / "render" / "templates" / "briefing.css").read_text(encoding="utf-8")
-        return Response(text, media_type="text/css")
+        return Response(briefing_css_text, media_type="text/css")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(q: str = "", stored: int = 0, duplicates: int = 0, failed: int = 0) -> HTMLResponse:

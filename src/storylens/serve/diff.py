@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from storylens.annotate.sentences import split_sentences
 from storylens.model import Article
 from storylens.provenance.align import monotone_alignment
-from storylens.similarity import combined, content_tokens, embed, lexical_matrix
+from storylens.similarity import similarity_between
 
 # Sentences this similar are shown side by side; lower, each stands alone on its side.
 COMPARE_SIMILARITY = 0.35
@@ -31,10 +31,7 @@ def compare(left: Article, right: Article) -> list[Row]:
     b = split_sentences(right.id, right.text)
     if not a or not b:
         return [Row(_plain(s.text), (), None) for s in a] + [Row((), _plain(s.text), None) for s in b]
-    va, vb = embed([s.text for s in a]), embed([s.text for s in b])
-    matrix = combined(
-        lexical_matrix([content_tokens(s.text) for s in a], [content_tokens(s.text) for s in b]), va @ vb.T
-    )
+    matrix = similarity_between([s.text for s in a], [s.text for s in b])
     rows: list[Row] = []
     i = j = 0
     for x, y in monotone_alignment(matrix, COMPARE_SIMILARITY):

@@ -9,7 +9,8 @@ the line quotes the origin, and the rewrite is not cited for it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -50,15 +51,15 @@ def summarize(
     """Summary lines within the word budget, in the order the story is told. A line takes the
     wording of an original report where it can (`derived` holds the copies and rewrites)."""
     settings = settings or SummarySettings()
-    options = [
-        option for option in (_option(claim, sentences, disputed, derived) for claim in claims) if option
-    ]
+    index = _SentenceIndex(sentences.values())
+    options = [option for option in (_option(claim, index, disputed, derived) for claim in claims) if option]
     if not options:
         return ()
     texts = [text for text, _, _ in options]
     vectors = embed(texts)
     centrality = vectors @ vectors.mean(axis=0)
     tokens = [content_tokens(text) for text in texts]
+    # the vectors serve centrality too, so they are not recomputed through similarity_within
     similarity = combined(lexical_matrix(tokens, tokens), vectors @ vectors.T)
     scores = [_score(claim, position, float(centrality[i])) for i, (_, claim, position) in enumerate(options)]
     chosen = _select(options, scores, similarity, settings)
@@ -66,9 +67,24 @@ def summarize(
     return tuple(_line(options[i]) for i in chosen)
 
 
+class _SentenceIndex:
+    """Sentences by (article, start offset), and how many each article has."""
+
+    def __init__(self, sentences: Iterable[Sentence]) -> None:
+        self.at: dict[tuple[str, int], Sentence] = {}
+        self.counts: Counter[str] = Counter()
+        for sentence in sentences:
+            self.at[(sentence.article_id, sentence.start)] = sentence
+            self.counts[sentence.article_id] += 1
+
+    def position(self, span: Span) -> float:
+        """Where the span's sentence stands in its article, 0 (first) to 1."""
+        return self.at[(span.article_id, span.start)].index / max(self.counts[span.article_id], 1)
+
+
 def _option(
     claim: Claim,
-    sentences: dict[tuple[str, int], Sentence],
+    index: _SentenceIndex,
     disputed: set[tuple[str, int]],
     derived: set[str],
 ) -> tuple[str, Claim, float] | None:
@@ -79,23 +95,15 @@ def _option(
     undisputed.sort(key=lambda span: span.article_id in derived)  # originals first, stable
     clean = tuple(undisputed)
     lead = clean[0]
-    sentence = next(
-        s for s in sentences.values() if s.article_id == lead.article_id and s.start == lead.start
-    )
+    sentence = index.at[(lead.article_id, lead.start)]
     trimmed = Claim(
         claim.id, clean, sentence.text, claim.articles, claim.independent_voices, claim.voice_groups
     )
-    return sentence.text, trimmed, float(np.mean([_position(span, sentences) for span in clean]))
+    return sentence.text, trimmed, float(np.mean([index.position(span) for span in clean]))
 
 
 def _touches(span: Span, disputed: set[tuple[str, int]]) -> bool:
     return any(article == span.article_id and span.start <= start < span.end for article, start in disputed)
-
-
-def _position(span: Span, sentences: dict[tuple[str, int], Sentence]) -> float:
-    own = [s for s in sentences.values() if s.article_id == span.article_id]
-    index = next(s.index for s in own if s.start == span.start)
-    return index / max(len(own), 1)
 
 
 def _score(claim: Claim, position: float, centrality: float) -> float:
