@@ -10,10 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from storylens.annotate.entities import find_mentions
 from storylens.errors import InputError
 from storylens.evaluate.metrics import pairwise_tfidf_cosine
-from storylens.stories import TEXT_WEIGHT, entity_names, jaccard
+from storylens.stories import same_story_scores
 
 REQUIRED = {"lang1", "lang2", "text1", "text2", "Overall"}
 
@@ -47,20 +46,9 @@ def tfidf_cosine(pairs: Pairs) -> np.ndarray:
 
 
 def storylens_similarity(pairs: Pairs) -> np.ndarray:
-    """The story stage's pair score: tf-idf cosine and named-entity overlap (no publication dates
-    in this data, so no time decay)."""
-    cosine = tfidf_cosine(pairs)
-    texts = [(f"a{i}", t) for i, t in enumerate(pairs.first)] + [
-        (f"b{i}", t) for i, t in enumerate(pairs.second)
-    ]
-    mentions = find_mentions(texts)
-    overlap = np.array(
-        [
-            jaccard(entity_names(mentions[f"a{i}"]), entity_names(mentions[f"b{i}"]))
-            for i in range(len(pairs.first))
-        ]
-    )
-    return TEXT_WEIGHT * cosine + (1 - TEXT_WEIGHT) * overlap
+    """The story stage's same-story score of each pair (no publication dates in this data, so no
+    time decay)."""
+    return same_story_scores(pairs.first, pairs.second)
 
 
 def pearson_with_overall(scores: np.ndarray, overall: np.ndarray) -> float:

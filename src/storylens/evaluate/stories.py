@@ -8,7 +8,8 @@ odd-numbered topics and scored on the even-numbered ones, so neither sees its te
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,15 +17,17 @@ from lxml import etree
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score
 
-from storylens.annotate.entities import find_mentions
 from storylens.config import StorySettings
 from storylens.errors import InputError
 from storylens.evaluate.metrics import PRF, bcubed
 from storylens.model import Article
-from storylens.stories import cluster_matrix, similarity_matrix
+from storylens.stories import cluster_matrix, similarity_matrix, split_by_entities, story_text
+from storylens.stories.incremental import StoryClusterer
+from storylens.stories.vectors import entity_counts
 
 FILE = re.compile(r"^(?P<topic>\d+)_(?P<number>\d+)(?P<kind>ecbplus|ecb)\.xml$")
 THRESHOLDS = np.round(np.arange(0.02, 0.6, 0.01), 2)
+SMOOTHING = 2  # thresholds either side
 NO_SPACE_BEFORE = re.compile(r" ([.,;:!?%)\]'’]|n't|'s)")
 
 
@@ -64,17 +67,38 @@ def _articles(documents: list[Document]) -> list[Article]:
     ]
 
 
-def storylens_matrix(documents: list[Document]) -> np.ndarray:
+Clusterer = Callable[[np.ndarray, float], list[int]]
+
+
+def storylens_clusterer(documents: list[Document]) -> Clusterer:
+    """The story stage over a subset of the pile (indices), at a merge threshold."""
     articles = _articles(documents)
-    mentions = find_mentions((a.id, a.text) for a in articles)
-    return similarity_matrix(articles, mentions, StorySettings())  # type: ignore[arg-type]
+    settings = StorySettings()
+    similarity = similarity_matrix(articles, settings)
+    entities = entity_counts([story_text(a) for a in articles])
+
+    def cluster(indices: np.ndarray, threshold: float) -> list[int]:
+        labels = cluster_matrix(similarity[np.ix_(indices, indices)], threshold)
+        return split_by_entities(labels, entities[indices], settings)
+
+    return cluster
 
 
-def tfidf_matrix(documents: list[Document]) -> np.ndarray:
+def tfidf_clusterer(documents: list[Document]) -> Clusterer:
     vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
         [d.text for d in documents]
     )
-    return np.asarray((vectors @ vectors.T).toarray())
+    similarity = np.asarray((vectors @ vectors.T).toarray())
+    return lambda indices, threshold: cluster_matrix(similarity[np.ix_(indices, indices)], threshold)
+
+
+def incremental_labels(documents: list[Document], threshold: float) -> list[int]:
+    """The incremental clusterer fed one document at a time in file order, with document
+    frequencies learnt as it goes."""
+    clusterer = StoryClusterer(replace(StorySettings(), merge_threshold=threshold))
+    for article in _articles(documents):
+        clusterer.add([article])
+    return clusterer.labels([d.name for d in documents])
 
 
 def score(labels: list[int], documents: list[Document]) -> tuple[PRF, float]:
@@ -82,12 +106,20 @@ def score(labels: list[int], documents: list[Document]) -> tuple[PRF, float]:
     return bcubed(labels, gold), float(adjusted_rand_score(gold, labels))
 
 
-def tune_and_test(matrix: np.ndarray, documents: list[Document]) -> tuple[float, PRF, float]:
-    """(threshold tuned on odd topics, B-cubed and ARI on even topics)."""
+def split_topics(documents: list[Document]) -> tuple[np.ndarray, np.ndarray]:
     odd = np.array([d.topic % 2 == 1 for d in documents])
-    tune_docs = [d for d, o in zip(documents, odd, strict=True) if o]
-    test_docs = [d for d, o in zip(documents, odd, strict=True) if not o]
-    tune_matrix, test_matrix = matrix[np.ix_(odd, odd)], matrix[np.ix_(~odd, ~odd)]
-    best = max(THRESHOLDS, key=lambda t: score(cluster_matrix(tune_matrix, float(t)), tune_docs)[0].f1)
-    prf_score, ari = score(cluster_matrix(test_matrix, float(best)), test_docs)
+    return np.flatnonzero(odd), np.flatnonzero(~odd)
+
+
+def tune_and_test(cluster: Clusterer, documents: list[Document]) -> tuple[float, PRF, float]:
+    """(threshold tuned on odd topics, B-cubed and ARI on even topics)."""
+    tune, test = split_topics(documents)
+    tune_docs = [documents[i] for i in tune]
+    test_docs = [documents[i] for i in test]
+    tuned = np.array([score(cluster(tune, float(t)), tune_docs)[0].f1 for t in THRESHOLDS])
+    # The middle of the best plateau, not its highest point: the mean F1 over neighbouring
+    # thresholds, so that a lucky peak next to a cliff is not chosen (same rule for every system).
+    smoothed = np.convolve(np.pad(tuned, SMOOTHING, mode="edge"), np.ones(2 * SMOOTHING + 1), "valid")
+    best = THRESHOLDS[int(np.argmax(smoothed))]
+    prf_score, ari = score(cluster(test, float(best)), test_docs)
     return float(best), prf_score, ari

@@ -1,0 +1,213 @@
+"""Incremental story grouping: each new article joins the story it is closest to, or starts one.
+
+"Closest" is the batch clusterer's average link: the mean cosine between the article and a story's
+members, which is the article's dot product with the sum of the members' unit vectors divided by
+their number, so a story is kept as one summed vector however large it grows. Candidate stories
+come from an inverted index over each article's most weighted terms, so an article is compared
+with the few stories that share its rarest words, not with all of them. The same entity split as
+in batch mode runs when stories are read out.
+
+Memory is bounded by the open stories: when articles carry dates, a story whose newest article is
+so old that the time decay keeps anything from joining it is closed and can be written out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import scipy.sparse as sp
+
+from storylens.config import StorySettings
+from storylens.model import Article, Story
+from storylens.stories import (
+    entity_halves,
+    label_names,
+    make_story,
+    story_label,
+    story_text,
+    title_words,
+)
+from storylens.stories.vectors import N_FEATURES, DocumentFrequencies, entity_counts, weigh, word_counts
+
+# An article is looked up by this many of its most weighted terms ...
+LOOKUP_TERMS = 12
+# ... and each term's index remembers the stories that most recently used it, this many of them.
+POSTING_LENGTH = 64
+# A story closes when the time decay to its newest article falls below this (10 half-lives).
+CLOSED_DECAY = 2.0**-10
+
+
+@dataclass
+class _Open:
+    """One story being built: its members, their summed unit vectors, what labels it."""
+
+    ids: list[str] = field(default_factory=list)
+    dates: list[datetime | None] = field(default_factory=list)
+    indices: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    values: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    entities: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    names: Counter[str] = field(default_factory=Counter)
+    words: Counter[str] = field(default_factory=Counter)
+    newest: float | None = None  # days since the epoch
+    oldest: float | None = None
+
+    def similarity(self, indices: np.ndarray, values: np.ndarray) -> float:
+        positions = np.searchsorted(self.indices, indices)
+        positions[positions == len(self.indices)] = 0
+        hits = self.indices[positions] == indices if len(self.indices) else np.zeros(0, bool)
+        if not hits.any():
+            return 0.0
+        return float(np.dot(values[hits], self.values[positions[hits]])) / len(self.ids)
+
+    def add_vector(self, indices: np.ndarray, values: np.ndarray) -> None:
+        merged, inverse = np.unique(np.concatenate([self.indices, indices]), return_inverse=True)
+        self.values = np.bincount(inverse, weights=np.concatenate([self.values, values])).astype(np.float32)
+        self.indices = merged.astype(np.int32)
+
+
+class StoryClusterer:
+    """Stories built one batch of articles at a time.
+
+    With `frequencies` (document frequencies of the whole corpus, from a first pass) every article
+    is weighted as the batch clusterer weighs it; without, frequencies are learnt as articles come.
+    """
+
+    def __init__(self, settings: StorySettings | None = None, frequencies: DocumentFrequencies | None = None):
+        self.settings = settings or StorySettings()
+        self.learning = frequencies is None
+        self.frequencies = frequencies or DocumentFrequencies()
+        self._idf: np.ndarray | None = None if self.learning else self.frequencies.idf()
+        self.open: dict[int, _Open] = {}
+        self.postings: dict[int, list[int]] = {}
+        self.next_story = 0
+        self.articles_seen = 0
+
+    def add(self, articles: Sequence[Article]) -> None:
+        if not articles:
+            return
+        texts = [story_text(a) for a in articles]
+        counts = word_counts(texts)
+        if self.learning:
+            self.frequencies.update(counts)
+            self._idf = self.frequencies.idf()
+        assert self._idf is not None
+        vectors = weigh(counts, self._idf)
+        entities = entity_counts(texts)
+        for row, article in enumerate(articles):
+            self._place(article, _row(vectors, row), _row(entities, row))
+        self.articles_seen += len(articles)
+
+    def _place(
+        self, article: Article, vector: tuple[np.ndarray, np.ndarray], entities: tuple[np.ndarray, np.ndarray]
+    ) -> None:
+        indices, values = vector
+        day = _day(article.published)
+        best, best_score = None, self.settings.merge_threshold
+        for story_id in self._candidates(indices, values):
+            story = self.open[story_id]
+            score = story.similarity(indices, values) * self._decay(story, day)
+            if score >= best_score:
+                best, best_score = story_id, score
+        if best is None:
+            best = self.next_story
+            self.next_story += 1
+            self.open[best] = _Open()
+        self._join(best, article, vector, entities, day)
+
+    def _candidates(self, indices: np.ndarray, values: np.ndarray) -> set[int]:
+        found: set[int] = set()
+        for feature in _top_terms(indices, values):
+            found.update(s for s in self.postings.get(int(feature), ()) if s in self.open)
+        return found
+
+    def _decay(self, story: _Open, day: float | None) -> float:
+        if day is None or story.newest is None or story.oldest is None:
+            return 1.0
+        gap = max(0.0, day - story.newest, story.oldest - day)
+        return float(0.5 ** (gap / self.settings.time_half_life_days))
+
+    def _join(
+        self,
+        story_id: int,
+        article: Article,
+        vector: tuple[np.ndarray, np.ndarray],
+        entities: tuple[np.ndarray, np.ndarray],
+        day: float | None,
+    ) -> None:
+        story = self.open[story_id]
+        story.ids.append(article.id)
+        story.dates.append(article.published)
+        story.add_vector(*vector)
+        story.entities.append(entities)
+        story.names.update(label_names(article, None))
+        story.words.update(title_words(article))
+        if day is not None:
+            story.newest = day if story.newest is None else max(story.newest, day)
+            story.oldest = day if story.oldest is None else min(story.oldest, day)
+        for feature in _top_terms(*vector):
+            posting = self.postings.setdefault(int(feature), [])
+            if not posting or posting[-1] != story_id:
+                posting.append(story_id)
+                del posting[:-POSTING_LENGTH]
+
+    def close_stale(self, now: datetime) -> Iterator[Story]:
+        """Stories no article dated `now` or later could join; they leave memory as they are read."""
+        today = _day(now)
+        assert today is not None
+        horizon = self.settings.time_half_life_days * math.log2(1 / CLOSED_DECAY)
+        stale = [i for i, s in self.open.items() if s.newest is not None and today - s.newest > horizon]
+        for story_id in stale:
+            yield from self._finish(self.open.pop(story_id))
+
+    def finish(self) -> Iterator[Story]:
+        """Every open story, entity-split, in the order they started; the clusterer is empty after."""
+        for story_id in sorted(self.open):
+            yield from self._finish(self.open.pop(story_id))
+        self.postings.clear()
+
+    def labels(self, ids: Iterable[str]) -> list[int]:
+        """A story number per article id (for comparing with a batch run); finishes the clusterer."""
+        story_of = {a: n for n, story in enumerate(self.finish()) for a in story.article_ids}
+        return [story_of[i] for i in ids]
+
+    def _finish(self, story: _Open) -> Iterator[Story]:
+        halves = entity_halves(_stack(story.entities), self.settings)
+        parts = [list(range(len(story.ids)))]
+        if halves is not None:
+            parts = [[i for i, h in enumerate(halves) if not h], [i for i, h in enumerate(halves) if h]]
+        label = story_label(story.names, story.words)
+        for part in parts:
+            ordered = sorted(part, key=lambda i: (story.dates[i] is None, story.dates[i] or 0, story.ids[i]))
+            dates = [d for d in (story.dates[i] for i in ordered) if d is not None]
+            yield make_story([story.ids[i] for i in ordered], label, dates)
+
+
+def _row(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
+    start, end = matrix.indptr[row], matrix.indptr[row + 1]
+    order = np.argsort(matrix.indices[start:end])
+    return (
+        matrix.indices[start:end][order].astype(np.int32),
+        matrix.data[start:end][order].astype(np.float32),
+    )
+
+
+def _stack(rows: list[tuple[np.ndarray, np.ndarray]]) -> sp.csr_matrix:
+    indptr = np.cumsum([0] + [len(indices) for indices, _ in rows])
+    indices = np.concatenate([i for i, _ in rows]) if rows else np.zeros(0, np.int32)
+    data = np.concatenate([d for _, d in rows]) if rows else np.zeros(0, np.float32)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), N_FEATURES))
+
+
+def _top_terms(indices: np.ndarray, values: np.ndarray) -> np.ndarray:
+    if len(indices) <= LOOKUP_TERMS:
+        return indices
+    return indices[np.argpartition(-values, LOOKUP_TERMS)[:LOOKUP_TERMS]]
+
+
+def _day(moment: datetime | None) -> float | None:
+    return moment.timestamp() / 86400 if moment else None
