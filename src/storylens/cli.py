@@ -83,6 +83,78 @@ def brief_command(
     raise typer.Exit(EXIT_SOME_FAILED if result.failures else EXIT_OK)
 
 
+@app.command("cluster")
+def cluster_command(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders of articles (JSON lines stream).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="stories.jsonl, or a .parquet file for Parquet.")
+    ],
+    config: Annotated[Path | None, typer.Option("--config", help="TOML settings file.")] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--field", help="Map a JSON field: text=content, title=headline, date=pubDate, ..."),
+    ] = None,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="Ignore the checkpoint of an interrupted run; start over.")
+    ] = False,
+    batch: Annotated[int, typer.Option("--batch", help="Articles cleaned and placed per batch.")] = 1000,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Cleaning processes (default: one per core beyond the first).")
+    ] = 0,
+    max_bytes: Annotated[
+        int | None, typer.Option("--max-bytes", help="Largest input file or JSON line read (default 20 MiB).")
+    ] = None,
+) -> None:
+    """Group a corpus into stories (no briefing); rerun the same command to resume after an interruption."""
+    from storylens.corpus import CorpusFiles, cluster_corpus
+
+    try:
+        settings = _settings(config, field or [], None, max_bytes)
+    except StorylensError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
+    if output.suffix.lower() not in {".jsonl", ".parquet"}:
+        err.print(f"[red]error:[/] {output}: the output must end in .jsonl or .parquet")
+        raise typer.Exit(EXIT_USAGE)
+    columns = (
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,} articles"),
+        TextColumn("{task.fields[failures]:,} failed"),
+        TimeElapsedColumn(),
+    )
+    try:
+        with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+            bar = progress.add_task("clustering", total=None, failures=0)
+            result = cluster_corpus(
+                paths,
+                output,
+                settings,
+                restart=restart,
+                batch_size=max(1, batch),
+                workers=workers,
+                progress=lambda done, failed: progress.update(bar, completed=done, failures=failed),
+                on_failure=lambda f: err.print(f"[yellow]skipped[/] {f.origin}: {f.reason}", highlight=False),
+            )
+    except StorylensError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
+    except KeyboardInterrupt:
+        err.print("interrupted; run the same command again to resume from the last checkpoint")
+        raise typer.Exit(130) from None
+    if result.resumed_at:
+        err.print(f"resumed after {result.resumed_at:,} input documents")
+    files = CorpusFiles(output)
+    err.print(
+        f"{result.articles:,} articles in {result.stories:,} stories written to {output}"
+        + (f"; {result.repeats:,} repeated inputs placed once" if result.repeats else "")
+        + (f"; {result.failures:,} inputs failed, listed in {files.failures}" if result.failures else ""),
+        highlight=False,
+    )
+    if not result.articles and not result.failures:
+        raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(EXIT_SOME_FAILED if result.failures else EXIT_OK)
+
+
 @app.command("eval")
 def eval_command(
     task: Annotated[

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 import py3langid
 
-from storylens.clean.boilerplate import judge_lines, line_key, repeated_lines, words
+from storylens.clean.boilerplate import judge_lines, line_key, repeated_lines
 from storylens.clean.html import extract, visible_lines
 from storylens.clean.metadata import parse_date, take_metadata
 from storylens.config import CleanSettings
@@ -128,16 +128,17 @@ def _finish(item: _Prepared, repeated: set[str], settings: CleanSettings) -> Art
     fields = {**meta.fields, **item.fields}
     removed = list(item.removed) + [RemovedLine(line, reason) for line, reason in meta.removed]
     kept = []
+    count = 0
     is_html = item.raw.format == "html"
     threshold = settings.html_boilerplate_threshold if is_html else settings.boilerplate_threshold
     verdicts = judge_lines(lines, repeated, threshold, find_block=not is_html)
     for verdict in verdicts:
         if verdict.reason == "kept":
             kept.append(verdict.text)
+            count += verdict.word_count
         else:
             removed.append(RemovedLine(verdict.text, verdict.reason))
     text = "\n\n".join(kept)
-    count = len(words(text))
     if count < settings.min_article_words:
         raise InputError(
             item.raw.origin,

@@ -123,6 +123,7 @@ class LineVerdict:
     text: str
     score: float
     reason: str
+    word_count: int = 0
 
 
 def words(line: str) -> list[str]:
@@ -142,9 +143,12 @@ def repeated_lines(documents: list[list[str]]) -> set[str]:
     return {key for key, seen in counts.items() if key and seen >= REPEATED_IN_DOCUMENTS}
 
 
-def score_line(line: str, *, edge: float, repeated: bool) -> tuple[float, str]:
-    """Boilerplate score of one line and the main reason; `edge` is 1 outside the main block."""
-    tokens = words(line)
+def score_line(
+    line: str, *, edge: float, repeated: bool, tokens: list[str] | None = None
+) -> tuple[float, str]:
+    """Boilerplate score of one line and the main reason; `edge` is 1 outside the main block;
+    `tokens` are the line's words where the caller has them already."""
+    tokens = words(line) if tokens is None else tokens
     if not tokens:
         return 1.0, "no words"
     if edge == 0 and len(tokens) >= LONG_LINE_WORDS and line.rstrip().endswith(TERMINAL):
@@ -187,14 +191,14 @@ def _features(
     return features
 
 
-def main_block(lines: list[str]) -> tuple[int, int]:
+def main_block(lines: list[str], counts: list[int] | None = None) -> tuple[int, int]:
     """The run of lines [first, last] with the most prose net of furniture (see _block_value). The largest
     sum over a contiguous run (Kadane) is the article body, as in Finn et al.'s Body Text
-    Extraction, with lines in place of HTML tokens."""
+    Extraction, with lines in place of HTML tokens. `counts`: words per line, if known."""
+    counts = [len(words(line)) for line in lines] if counts is None else counts
     best, best_range = float("-inf"), (0, -1)
     running, start = 0.0, 0
-    for index, line in enumerate(lines):
-        count = len(words(line))
+    for index, (line, count) in enumerate(zip(lines, counts, strict=True)):
         running += _block_value(line, count)
         if running > best:
             best, best_range = running, (start, index)
@@ -211,9 +215,9 @@ def _block_value(line: str, count: int) -> float:
     return count if count >= PROSE_MIN_WORDS else -SHORT_SENTENCE_PENALTY
 
 
-def edge_weights(lines: list[str]) -> list[float]:
+def edge_weights(lines: list[str], counts: list[int] | None = None) -> list[float]:
     """1.0 for lines outside the main block of prose, 0 inside it."""
-    first, last = main_block(lines)
+    first, last = main_block(lines, counts)
     return [0.0 if first <= i <= last else 1.0 for i in range(len(lines))]
 
 
@@ -222,9 +226,11 @@ def judge_lines(
 ) -> list[LineVerdict]:
     """A verdict per line: a score above `threshold` marks boilerplate. `find_block` False when
     the lines are already a main text (trafilatura's output for HTML)."""
-    edges = edge_weights(lines) if find_block else [0.0] * len(lines)
+    tokens = [words(line) for line in lines]
+    edges = edge_weights(lines, [len(t) for t in tokens]) if find_block else [0.0] * len(lines)
     verdicts = []
-    for line, edge in zip(lines, edges, strict=True):
-        score, reason = score_line(line, edge=edge, repeated=line_key(line) in repeated)
-        verdicts.append(LineVerdict(line, score, reason if score > threshold else "kept"))
+    for line, edge, line_tokens in zip(lines, edges, tokens, strict=True):
+        is_repeated = bool(repeated) and " ".join(t.lower() for t in line_tokens) in repeated
+        score, reason = score_line(line, edge=edge, repeated=is_repeated, tokens=line_tokens)
+        verdicts.append(LineVerdict(line, score, reason if score > threshold else "kept", len(line_tokens)))
     return verdicts

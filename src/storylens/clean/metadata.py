@@ -100,7 +100,8 @@ def _metadata_reason(line: str, position: int, meta: TextMetadata) -> str | None
         meta.fields.setdefault("credit", line.strip())
         return "metadata: credit line"
     title = meta.fields.get("title")
-    if title and line_key(line) == line_key(title):
+    # Only a line about as long as the title can repeat it; the length test saves a tokenisation.
+    if title and abs(len(line) - len(title)) <= len(title) // 4 + 2 and line_key(line) == line_key(title):
         return "repeated title"
     return None
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from storylens.config import IngestSettings
 from storylens.errors import InputError
 from storylens.ingest.decode import decode
-from storylens.ingest.records import read_json, read_json_lines
+from storylens.ingest.records import json_line, read_json, read_json_lines
 from storylens.ingest.warc import read_warc
 from storylens.model import Failure, Raw
 
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".json", ".jsonl", ".ndjson", ".warc", ".gz"}
+JSON_LINES = {".jsonl", ".ndjson"}
 STDIN = "-"
 
 
@@ -68,6 +69,9 @@ def _read_path(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
 def _read_file(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
     origin = str(path)
     suffix = _suffix(path)
+    if suffix in JSON_LINES or (suffix == ".gz" and Path(path.stem).suffix.lower() in JSON_LINES):
+        yield from stream_json_lines(path, settings)
+        return
     if suffix not in KNOWN_SUFFIXES:
         yield Failure(
             origin,
@@ -98,6 +102,19 @@ def _read_file(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
             yield Failure(origin, "ingest", "not a readable gzip file, or one holding nothing")
             return
     yield from read_bytes(data, origin, inner, settings)
+
+
+def stream_json_lines(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
+    """A JSON-lines file (gzipped or not) read line by line, so that its size is not limited,
+    only each line's."""
+    origin = str(path)
+    try:
+        with gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield json_line(line, f"{origin}:{number}", settings)
+    except (OSError, EOFError, zlib.error) as exc:
+        yield Failure(origin, "ingest", f"cannot read the file further ({exc})")
 
 
 def _suffix(path: Path) -> str:

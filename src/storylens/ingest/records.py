@@ -64,15 +64,19 @@ def read_json(text: str, origin: str, settings: IngestSettings) -> Iterator[Raw 
 def read_json_lines(text: str, origin: str, settings: IngestSettings) -> Iterator[Raw | Failure]:
     """A .jsonl file: a malformed line fails alone, the other lines are read."""
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{origin}:{number}"
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            yield Failure(where, "ingest", f"malformed JSON line ({exc})")
-            continue
-        yield _one(record, where, settings)
+        if line.strip():
+            yield json_line(line, f"{origin}:{number}", settings)
+
+
+def json_line(line: str | bytes, where: str, settings: IngestSettings) -> Raw | Failure:
+    if len(line) > settings.max_bytes:
+        limit = settings.max_bytes
+        return Failure(where, "ingest", f"the line is {len(line):,} bytes, over the limit of {limit:,}")
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return Failure(where, "ingest", f"malformed JSON line ({exc})")
+    return _one(record, where, settings)
 
 
 def _one(record: Any, origin: str, settings: IngestSettings) -> Raw | Failure:

@@ -42,6 +42,35 @@ POSTING_LENGTH = 64
 CLOSED_DECAY = 2.0**-10
 
 
+@dataclass(frozen=True)
+class Features:
+    """What the clusterer needs of an article, small enough to send between processes."""
+
+    id: str
+    published: datetime | None
+    words: tuple[np.ndarray, np.ndarray]  # hashed word and word-pair counts: sorted indices, counts
+    entities: tuple[np.ndarray, np.ndarray]  # hashed entity-term counts
+    names: frozenset[str]
+    title_words: frozenset[str]
+
+
+def article_features(articles: Sequence[Article]) -> list[Features]:
+    texts = [story_text(a) for a in articles]
+    words = word_counts(texts)
+    entities = entity_counts(texts)
+    return [
+        Features(
+            id=article.id,
+            published=article.published,
+            words=_row(words, row),
+            entities=_row(entities, row),
+            names=frozenset(label_names(article, None)),
+            title_words=frozenset(title_words(article)),
+        )
+        for row, article in enumerate(articles)
+    ]
+
+
 @dataclass
 class _Open:
     """One story being built: its members, their summed unit vectors, what labels it."""
@@ -88,25 +117,25 @@ class StoryClusterer:
         self.articles_seen = 0
 
     def add(self, articles: Sequence[Article]) -> None:
-        if not articles:
+        self.add_features(article_features(articles))
+
+    def add_features(self, batch: Sequence[Features]) -> None:
+        """Place a batch; with learnt frequencies the batch counts before it is weighed."""
+        if not batch:
             return
-        texts = [story_text(a) for a in articles]
-        counts = word_counts(texts)
+        counts = _stack([f.words for f in batch])
         if self.learning:
             self.frequencies.update(counts)
             self._idf = self.frequencies.idf()
         assert self._idf is not None
         vectors = weigh(counts, self._idf)
-        entities = entity_counts(texts)
-        for row, article in enumerate(articles):
-            self._place(article, _row(vectors, row), _row(entities, row))
-        self.articles_seen += len(articles)
+        for row, features in enumerate(batch):
+            self._place(features, _row(vectors, row))
+        self.articles_seen += len(batch)
 
-    def _place(
-        self, article: Article, vector: tuple[np.ndarray, np.ndarray], entities: tuple[np.ndarray, np.ndarray]
-    ) -> None:
+    def _place(self, features: Features, vector: tuple[np.ndarray, np.ndarray]) -> None:
         indices, values = vector
-        day = _day(article.published)
+        day = _day(features.published)
         best, best_score = None, self.settings.merge_threshold
         for story_id in self._candidates(indices, values):
             story = self.open[story_id]
@@ -117,7 +146,7 @@ class StoryClusterer:
             best = self.next_story
             self.next_story += 1
             self.open[best] = _Open()
-        self._join(best, article, vector, entities, day)
+        self._join(best, features, vector, day)
 
     def _candidates(self, indices: np.ndarray, values: np.ndarray) -> set[int]:
         found: set[int] = set()
@@ -132,20 +161,15 @@ class StoryClusterer:
         return float(0.5 ** (gap / self.settings.time_half_life_days))
 
     def _join(
-        self,
-        story_id: int,
-        article: Article,
-        vector: tuple[np.ndarray, np.ndarray],
-        entities: tuple[np.ndarray, np.ndarray],
-        day: float | None,
+        self, story_id: int, features: Features, vector: tuple[np.ndarray, np.ndarray], day: float | None
     ) -> None:
         story = self.open[story_id]
-        story.ids.append(article.id)
-        story.dates.append(article.published)
+        story.ids.append(features.id)
+        story.dates.append(features.published)
         story.add_vector(*vector)
-        story.entities.append(entities)
-        story.names.update(label_names(article, None))
-        story.words.update(title_words(article))
+        story.entities.append(features.entities)
+        story.names.update(features.names)
+        story.words.update(features.title_words)
         if day is not None:
             story.newest = day if story.newest is None else max(story.newest, day)
             story.oldest = day if story.oldest is None else min(story.oldest, day)

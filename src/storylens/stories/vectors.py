@@ -64,7 +64,7 @@ class DocumentFrequencies:
         self.documents = 0
 
     def update(self, counts: sp.csr_matrix) -> None:
-        np.add.at(self.counts, counts.indices, 1)
+        self.counts += np.bincount(counts.indices, minlength=N_FEATURES).astype(np.int32)
         self.documents += counts.shape[0]
 
     def idf(self, min_frequency: int = MIN_DOCUMENT_FREQUENCY) -> np.ndarray:

@@ -1,0 +1,339 @@
+"""`storylens cluster`: stories over a corpus of any size, streamed, resumable.
+
+Inputs are read one document at a time and cleaned in worker processes, a batch at a time, while
+the main process places the previous batch into stories (`stories.incremental`), so memory holds
+one batch and the open stories, never the corpus. Stories are written as they close (dated
+articles) or at the end.
+
+Resuming: every so often the run saves a checkpoint beside the output: the clusterer, how many
+input documents were fully handled, and how many bytes of output were written by then. A run that
+finds a checkpoint for the same inputs and settings cuts its partial output back to those bytes and
+goes on from that document, so after an interruption nothing is lost and nothing written twice.
+The output appears under its final name only when the run completes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import pickle
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from storylens.clean import clean_one
+from storylens.config import Settings
+from storylens.errors import InputError, StorylensError
+from storylens.ingest import iter_documents
+from storylens.model import Article, Failure, Raw, Story
+from storylens.stories.incremental import Features, StoryClusterer, article_features
+
+CHECKPOINT_VERSION = 1
+PARQUET_ROWS_PER_GROUP = 10_000
+
+Prepared = Failure | tuple[dict[str, Any], Features]
+
+
+@dataclass(frozen=True)
+class CorpusFiles:
+    """Where a run writes: the output, its failures list, and the files of a run in progress."""
+
+    output: Path
+
+    @property
+    def parquet(self) -> bool:
+        return self.output.suffix.lower() == ".parquet"
+
+    @property
+    def staging(self) -> Path:
+        return self.output.with_name(self.output.name + ".partial")
+
+    @property
+    def failures(self) -> Path:
+        return self.output.with_name(self.output.name + ".failures.jsonl")
+
+    @property
+    def failures_staging(self) -> Path:
+        return self.output.with_name(self.output.name + ".failures.partial")
+
+    @property
+    def checkpoint(self) -> Path:
+        return self.output.with_name(self.output.name + ".checkpoint")
+
+
+@dataclass
+class _State:
+    inputs: list[str]
+    settings: dict[str, Any]
+    clusterer: StoryClusterer
+    consumed: int = 0  # input documents (and failed inputs) fully handled
+    stories_bytes: int = 0
+    failures_bytes: int = 0
+    articles: int = 0
+    failures: int = 0
+    stories: int = 0
+    repeats: int = 0
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)  # articles of open stories
+    seen: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class CorpusResult:
+    articles: int
+    stories: int
+    failures: int
+    repeats: int  # the same document (same origin and text) given more than once; placed once
+    resumed_at: int  # input documents skipped because a checkpoint had them; 0 for a fresh run
+
+
+ProgressCallback = Callable[[int, int], None]  # (articles placed, failures)
+
+
+def cluster_corpus(
+    paths: Iterable[str],
+    output: Path,
+    settings: Settings,
+    *,
+    restart: bool = False,
+    batch_size: int = 1000,
+    workers: int = 0,
+    checkpoint_seconds: float = 60.0,
+    progress: ProgressCallback | None = None,
+    on_failure: Callable[[Failure], None] | None = None,
+) -> CorpusResult:
+    """Group every article under `paths` into stories written to `output` (.jsonl or .parquet);
+    `workers` 0 uses one cleaning process per core beyond the first (none on one core)."""
+    files = CorpusFiles(output)
+    inputs = list(paths)
+    state = None if restart else _load_checkpoint(files, inputs, settings)
+    resumed_at = state.consumed if state else 0
+    if state is None:
+        state = _State(inputs, asdict(settings), StoryClusterer(settings.stories))
+    stories_out = _open_truncated(files.staging, state.stories_bytes)
+    failures_out = _open_truncated(files.failures_staging, state.failures_bytes)
+    items = itertools.islice(iter_documents(inputs, settings.ingest), state.consumed, None)
+    last_checkpoint = time.monotonic()
+    with stories_out, failures_out, _Cleaner(settings, workers) as cleaner:
+        for consumed, batch in cleaner.batches(items, batch_size):
+            _place(state, batch, stories_out, failures_out, on_failure)
+            state.consumed += consumed
+            if progress:
+                progress(state.articles, state.failures)
+            if time.monotonic() - last_checkpoint >= checkpoint_seconds:
+                _save_checkpoint(files, state, stories_out, failures_out)
+                last_checkpoint = time.monotonic()
+        _write_stories(state, state.clusterer.finish(), stories_out)
+    _publish(files, state)
+    return CorpusResult(state.articles, state.stories, state.failures, state.repeats, resumed_at)
+
+
+def _place(
+    state: _State,
+    batch: list[Prepared],
+    stories_out: IO[bytes],
+    failures_out: IO[bytes],
+    on_failure: Callable[[Failure], None] | None,
+) -> None:
+    features = []
+    for item in batch:
+        if isinstance(item, Failure):
+            failures_out.write(orjson.dumps(asdict(item)) + b"\n")
+            state.failures += 1
+            if on_failure:
+                on_failure(item)
+            continue
+        record, feature = item
+        if feature.id in state.seen:
+            state.repeats += 1
+            continue
+        state.seen.add(feature.id)
+        state.records[feature.id] = record
+        features.append(feature)
+    state.clusterer.add_features(features)
+    state.articles += len(features)
+    dates = [f.published for f in features if f.published]
+    if dates:
+        _write_stories(state, state.clusterer.close_stale(max(dates)), stories_out)
+
+
+def _write_stories(state: _State, stories: Iterator[Story], out: IO[bytes]) -> None:
+    for story in stories:
+        articles = [state.records.pop(article_id) for article_id in story.article_ids]
+        record = {
+            "id": story.id,
+            "label": story.label,
+            "first_published": _iso(story.first_published),
+            "last_published": _iso(story.last_published),
+            "size": len(articles),
+            "articles": articles,
+        }
+        out.write(orjson.dumps(record) + b"\n")
+        state.stories += 1
+
+
+def _article_record(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "origin": article.origin,
+        "title": article.title,
+        "outlet": article.outlet,
+        "published": _iso(article.published),
+    }
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+class _Cleaner:
+    """Cleans and featurises documents, in worker processes when there are cores to spare; the
+    next batch is cleaned while the caller places the current one."""
+
+    def __init__(self, settings: Settings, workers: int):
+        self.settings = settings
+        self.workers = workers if workers > 0 else max(0, (os.cpu_count() or 1) - 1)
+        self.pool: Any = None
+
+    def __enter__(self) -> _Cleaner:
+        if self.workers > 0:
+            context = multiprocessing.get_context("spawn")
+            self.pool = context.Pool(self.workers, initializer=_init_worker, initargs=(self.settings,))
+        else:
+            _init_worker(self.settings)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    def batches(self, items: Iterator[Raw | Failure], size: int) -> Iterator[tuple[int, list[Prepared]]]:
+        """(documents consumed, their cleaned form) per batch, in input order."""
+        chunks = iter(lambda: list(itertools.islice(items, size)), [])
+        if self.pool is None:
+            for chunk in chunks:
+                yield len(chunk), _prepare_chunk(chunk)
+            return
+        chunk_size = max(1, size // (4 * self.workers))
+        pending = None
+        for chunk in chunks:
+            submitted = (len(chunk), self.pool.map_async(_prepare_one, chunk, chunk_size))
+            if pending is not None:
+                yield pending[0], pending[1].get()
+            pending = submitted
+        if pending is not None:
+            yield pending[0], pending[1].get()
+
+
+_worker_settings: Settings | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _worker_settings
+    _worker_settings = settings
+
+
+def _prepare_chunk(chunk: list[Raw | Failure]) -> list[Prepared]:
+    return [_prepare_one(item) for item in chunk]
+
+
+def _prepare_one(item: Raw | Failure) -> Prepared:
+    if isinstance(item, Failure):
+        return item
+    assert _worker_settings is not None
+    try:
+        article = clean_one(item, _worker_settings.clean)
+    except InputError as exc:
+        return Failure(exc.origin, "clean", exc.reason)
+    return _article_record(article), article_features([article])[0]
+
+
+def _open_truncated(path: Path, size: int) -> IO[bytes]:
+    """`path` opened for appending after its first `size` bytes (all of it gone when size is 0)."""
+    handle = path.open("r+b" if size and path.exists() else "wb")
+    handle.truncate(size)
+    handle.seek(size)
+    return handle
+
+
+def _load_checkpoint(files: CorpusFiles, inputs: list[str], settings: Settings) -> _State | None:
+    if not files.checkpoint.exists():
+        return None
+    try:
+        with files.checkpoint.open("rb") as handle:
+            version, state = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError) as exc:
+        raise StorylensError(
+            f"{files.checkpoint}: unreadable checkpoint ({exc}); pass --restart to start over"
+        ) from exc
+    if version != CHECKPOINT_VERSION or state.inputs != inputs or state.settings != asdict(settings):
+        raise StorylensError(
+            f"{files.checkpoint}: a checkpoint of a run over other inputs or settings; "
+            "pass the same ones to resume it, or --restart to start over"
+        )
+    staged = files.staging.stat().st_size if files.staging.exists() else 0
+    if staged < state.stories_bytes:
+        raise StorylensError(f"{files.staging}: shorter than its checkpoint says; pass --restart")
+    return state
+
+
+def _save_checkpoint(files: CorpusFiles, state: _State, *outputs: IO[bytes]) -> None:
+    for out in outputs:
+        out.flush()
+        os.fsync(out.fileno())
+    state.stories_bytes = outputs[0].tell()
+    state.failures_bytes = outputs[1].tell()
+    partial = files.checkpoint.with_name(files.checkpoint.name + ".tmp")
+    with partial.open("wb") as handle:
+        pickle.dump((CHECKPOINT_VERSION, state), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, files.checkpoint)
+
+
+def _publish(files: CorpusFiles, state: _State) -> None:
+    """The finished output under its own name; the run's working files gone."""
+    if files.parquet:
+        _jsonl_to_parquet(files.staging, files.output)
+        files.staging.unlink()
+    else:
+        os.replace(files.staging, files.output)
+    if state.failures:
+        os.replace(files.failures_staging, files.failures)
+    else:
+        files.failures_staging.unlink(missing_ok=True)
+        files.failures.unlink(missing_ok=True)
+    files.checkpoint.unlink(missing_ok=True)
+
+
+def _jsonl_to_parquet(source: Path, target: Path) -> None:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise StorylensError("Parquet output needs pyarrow: pip install 'storylens[parquet]'") from exc
+    schema = pa.schema(
+        [
+            ("id", pa.string()),
+            ("label", pa.string()),
+            ("first_published", pa.string()),
+            ("last_published", pa.string()),
+            ("size", pa.int64()),
+            (
+                "articles",
+                pa.list_(
+                    pa.struct(
+                        [(name, pa.string()) for name in ("id", "origin", "title", "outlet", "published")]
+                    )
+                ),
+            ),
+        ]
+    )
+    partial = target.with_name(target.name + ".tmp")
+    with source.open("rb") as lines, pq.ParquetWriter(partial, schema) as writer:
+        while rows := [orjson.loads(line) for line in itertools.islice(lines, PARQUET_ROWS_PER_GROUP)]:
+            writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+    os.replace(partial, target)
