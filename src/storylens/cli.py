@@ -99,8 +99,11 @@ def cluster_command(
     ] = False,
     batch: Annotated[int, typer.Option("--batch", help="Articles cleaned and placed per batch.")] = 1000,
     workers: Annotated[
-        int, typer.Option("--workers", help="Cleaning processes (default: one per core beyond the first).")
-    ] = 0,
+        int | None,
+        typer.Option(
+            "--workers", help="Cleaning processes (default: one per core; 0: clean in the main process)."
+        ),
+    ] = None,
     max_bytes: Annotated[
         int | None, typer.Option("--max-bytes", help="Largest input file or JSON line read (default 20 MiB).")
     ] = None,

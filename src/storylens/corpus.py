@@ -101,13 +101,13 @@ def cluster_corpus(
     *,
     restart: bool = False,
     batch_size: int = 1000,
-    workers: int = 0,
+    workers: int | None = None,
     checkpoint_seconds: float = 60.0,
     progress: ProgressCallback | None = None,
     on_failure: Callable[[Failure], None] | None = None,
 ) -> CorpusResult:
     """Group every article under `paths` into stories written to `output` (.jsonl or .parquet);
-    `workers` 0 uses one cleaning process per core beyond the first (none on one core)."""
+    `workers`: cleaning processes, None for one per core, 0 for none (all in this process)."""
     files = CorpusFiles(output)
     inputs = list(paths)
     state = None if restart else _load_checkpoint(files, inputs, settings)
@@ -194,9 +194,11 @@ class _Cleaner:
     """Cleans and featurises documents, in worker processes when there are cores to spare; the
     next batch is cleaned while the caller places the current one."""
 
-    def __init__(self, settings: Settings, workers: int):
+    def __init__(self, settings: Settings, workers: int | None):
         self.settings = settings
-        self.workers = workers if workers > 0 else max(0, (os.cpu_count() or 1) - 1)
+        # As many cleaners as cores: cleaning costs several times what placing does, so the main
+        # process is mostly waiting for them.
+        self.workers = (os.cpu_count() or 1) if workers is None else workers
         self.pool: Any = None
 
     def __enter__(self) -> _Cleaner:
@@ -219,15 +221,16 @@ class _Cleaner:
             for chunk in chunks:
                 yield len(chunk), _prepare_chunk(chunk)
             return
-        chunk_size = max(1, size // (4 * self.workers))
+        part = max(1, size // (4 * self.workers))
         pending = None
         for chunk in chunks:
-            submitted = (len(chunk), self.pool.map_async(_prepare_one, chunk, chunk_size))
+            parts = [chunk[i : i + part] for i in range(0, len(chunk), part)]
+            submitted = (len(chunk), self.pool.map_async(_prepare_chunk, parts))
             if pending is not None:
-                yield pending[0], pending[1].get()
+                yield pending[0], [item for done in pending[1].get() for item in done]
             pending = submitted
         if pending is not None:
-            yield pending[0], pending[1].get()
+            yield pending[0], [item for done in pending[1].get() for item in done]
 
 
 _worker_settings: Settings | None = None
@@ -239,18 +242,23 @@ def _init_worker(settings: Settings) -> None:
 
 
 def _prepare_chunk(chunk: list[Raw | Failure]) -> list[Prepared]:
-    return [_prepare_one(item) for item in chunk]
+    """Cleaned articles featurised together (one vectoriser call for the chunk), in input order."""
+    cleaned = [_clean(item) for item in chunk]
+    articles = [item for item in cleaned if isinstance(item, Article)]
+    features = iter(article_features(articles))
+    return [
+        item if isinstance(item, Failure) else (_article_record(item), next(features)) for item in cleaned
+    ]
 
 
-def _prepare_one(item: Raw | Failure) -> Prepared:
+def _clean(item: Raw | Failure) -> Article | Failure:
     if isinstance(item, Failure):
         return item
     assert _worker_settings is not None
     try:
-        article = clean_one(item, _worker_settings.clean)
+        return clean_one(item, _worker_settings.clean)
     except InputError as exc:
         return Failure(exc.origin, "clean", exc.reason)
-    return _article_record(article), article_features([article])[0]
 
 
 def _open_truncated(path: Path, size: int) -> IO[bytes]:

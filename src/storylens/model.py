@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class DatePrecision(enum.StrEnum):
@@ -29,6 +29,13 @@ class DerivationKind(enum.StrEnum):
     DUPLICATE = "duplicate"
     REPRINT = "reprint"
     REWRITE = "rewrite"
+    SHARED_ORIGIN = "shared_origin"  # both reuse a third text that is not in the batch
+
+
+class SpinKind(enum.StrEnum):
+    RARE_SUBSTITUTION = "rare_substitution"  # a common word swapped for a far rarer one
+    GARBLED_NAME = "garbled_name"  # a name respelt
+    CHANGED_NUMBER = "changed_number"  # a figure that differs in otherwise matching sentences
 
 
 class ConflictKind(enum.StrEnum):
@@ -207,7 +214,21 @@ class AlignedPair:
 
 
 @dataclass(frozen=True)
+class SpinSignal:
+    """A change between two aligned sentences that a rewriting tool, not an editor, would make."""
+
+    kind: SpinKind
+    source_sentence: int
+    derived_sentence: int
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
 class Derivation:
+    """`derived` reuses `source`; for SHARED_ORIGIN the two reuse a third text, and the order of
+    the pair means nothing."""
+
     source: str
     derived: str
     kind: DerivationKind
@@ -215,6 +236,9 @@ class Derivation:
     exact_share: float  # share of the derived article's sentences copied (nearly) word for word
     pairs: tuple[AlignedPair, ...]
     direction_evidence: tuple[str, ...]
+    source_share: float = 1.0  # share of the source's sentences carried over (partial below 0.8)
+    attribution: str = ""  # the derived text's own credit line, such as "according to Reuters"
+    spin: tuple[SpinSignal, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 HARD_WRAP_MIN, HARD_WRAP_MAX = 50, 90  # line lengths of text wrapped by an editor or mailer
 
+# Characters the language is told from: a few sentences settle it, and the cost grows with them.
+LANGUAGE_SAMPLE = 600
+
 
 @dataclass(frozen=True)
 class _Prepared:
@@ -161,7 +164,7 @@ def _article(raw: Raw, text: str, fields: dict[str, str], removed: tuple[Removed
         url=fields.get("url"),
         published=published,
         published_precision=precision,
-        language=py3langid.classify(text[:2000])[0],
+        language=py3langid.classify(text[:LANGUAGE_SAMPLE])[0],
         byline=fields.get("author"),
         removed=removed,
     )

@@ -21,6 +21,8 @@ from datasketch import MinHash, MinHashLSH
 from storylens.config import ProvenanceSettings
 from storylens.model import AlignedPair, Article, Derivation, DerivationKind, Sentence
 from storylens.provenance.align import monotone_alignment
+from storylens.provenance.cues import credit_for, credited_agencies
+from storylens.provenance.spin import spin_signals
 from storylens.similarity import TOKEN, combined, content_tokens, embed, lexical_matrix
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,13 @@ QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
 # under a tenth.
 REWRITE_MIN_TRIGRAM_SHARE = 0.25
 REWRITE_MIN_MEAN_SIMILARITY = 0.6
+# A partial reprint: an article of its own reporting that carries at least this many of another's
+# sentences word for word (outside quotes, which independent reports share) ...
+PARTIAL_MIN_SENTENCES = 3
+# ... making up at least this share of it.
+PARTIAL_MIN_SHARE = 0.2
+# An article "contains" another when this share of the other's sentences is aligned into it.
+CONTAINED_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -48,7 +57,8 @@ class _Doc:
 @dataclass(frozen=True)
 class _PairEvidence:
     pairs: list[tuple[int, int, float]]
-    verbatim: int
+    verbatim: int  # aligned pairs copied word for word
+    verbatim_unquoted: int  # of those, the ones mostly outside quotation marks
     trigram_share: float  # of the derived article's unquoted trigrams found in the source
 
 
@@ -65,7 +75,33 @@ def find_derivations(
         derivation = _judge_pair(docs[a], docs[b], settings)
         if derivation is not None:
             found.append(derivation)
-    return _best_source_each(found)
+    derivations = _best_source_each([d for d in found if d.kind != DerivationKind.SHARED_ORIGIN])
+    shared = [d for d in found if d.kind == DerivationKind.SHARED_ORIGIN]
+    return derivations + _shared_not_explained(shared, derivations)
+
+
+def _shared_not_explained(
+    shared: list[Derivation], derivations: tuple[Derivation, ...]
+) -> tuple[Derivation, ...]:
+    """Shared-origin pairs whose common origin is not already in the batch (two reprints of a wire
+    story that is here are linked through it), one edge per pair of groups, strongest first."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for derivation in derivations:
+        parent[root(derivation.derived)] = root(derivation.source)
+    kept = []
+    for edge in sorted(shared, key=lambda d: (-d.reused_share, d.source, d.derived)):
+        if root(edge.source) != root(edge.derived):
+            parent[root(edge.derived)] = root(edge.source)
+            kept.append(edge)
+    return tuple(sorted(kept, key=lambda d: (d.source, d.derived)))
 
 
 def _prepare(articles: Sequence[Article], sentences: dict[str, tuple[Sentence, ...]]) -> list[_Doc]:
@@ -144,6 +180,10 @@ def _judge_pair(a: _Doc, b: _Doc, settings: ProvenanceSettings) -> Derivation | 
     kind = _kind(source, derived, evidence, reused, exact, settings)
     if kind is None:
         return None
+    source_share = len(evidence.pairs) / max(len(source.sentences), 1)
+    shared = _shared_origin(source, derived, evidence_of_direction, reused, source_share)
+    if shared and kind != DerivationKind.DUPLICATE:
+        kind, evidence_of_direction = DerivationKind.SHARED_ORIGIN, [shared]
     pairs = tuple(AlignedPair(i, j, round(sim, 3)) for i, j, sim in evidence.pairs)
     return Derivation(
         source.article.id,
@@ -153,16 +193,53 @@ def _judge_pair(a: _Doc, b: _Doc, settings: ProvenanceSettings) -> Derivation | 
         round(exact, 3),
         pairs,
         tuple(evidence_of_direction),
+        source_share=round(source_share, 3),
+        attribution=_attribution(derived.article, source.article),
+        spin=spin_signals(source.sentences, derived.sentences, pairs),
     )
+
+
+def _shared_origin(
+    source: _Doc, derived: _Doc, direction: list[str], reused: float, source_share: float
+) -> str:
+    """Why the two reuse a third text rather than one the other ("" when they do not seem to):
+    both credit the same wire agency and not each other, or neither contains the other and nothing
+    but length ordered them."""
+    first, second = source.article, derived.article
+    if credit_for(first, second.outlet) or credit_for(second, first.outlet):
+        return ""
+    outlets = {first.outlet.lower(), second.outlet.lower()}
+    common = sorted(
+        agency
+        for agency in set(credited_agencies(first)) & set(credited_agencies(second))
+        if agency.lower() not in outlets
+    )
+    if common:
+        return f"both credit {common[0]}, neither credits the other"
+    only_length = all(note.startswith("longer text") for note in direction)
+    if only_length and reused < CONTAINED_SHARE and source_share < CONTAINED_SHARE:
+        return "each carries text the other lacks, and nothing says which came first"
+    return ""
+
+
+def _attribution(derived: Article, source: Article) -> str:
+    """The derived article's credit to its source, else to a wire agency."""
+    return credit_for(derived, source.outlet) or next(iter(credited_agencies(derived).values()), "")
 
 
 def _pair_evidence(source: _Doc, derived: _Doc, settings: ProvenanceSettings) -> _PairEvidence:
     lexical = lexical_matrix(source.tokens, derived.tokens)
     similarity = combined(lexical, source.vectors @ derived.vectors.T)
     aligned = monotone_alignment(similarity, settings.aligned_sentence_similarity)
-    verbatim = sum(lexical[i, j] >= settings.exact_sentence_similarity for i, j in aligned)
+    copied = [(i, j) for i, j in aligned if lexical[i, j] >= settings.exact_sentence_similarity]
+    unquoted = sum(not _mostly_quoted(derived.sentences[j].text) for _, j in copied)
     shared = len(derived.trigrams & source.trigrams) / max(len(derived.trigrams), 1)
-    return _PairEvidence([(i, j, float(similarity[i, j])) for i, j in aligned], int(verbatim), shared)
+    pairs = [(i, j, float(similarity[i, j])) for i, j in aligned]
+    return _PairEvidence(pairs, len(copied), unquoted, shared)
+
+
+def _mostly_quoted(text: str) -> bool:
+    return sum(len(m) for m in QUOTED.findall(text)) * 2 > len(text)
 
 
 def _kind(
@@ -173,6 +250,8 @@ def _kind(
     exact: float,
     settings: ProvenanceSettings,
 ) -> DerivationKind | None:
+    if _partial_reprint(evidence, len(derived.sentences)) and exact < settings.duplicate_share:
+        return DerivationKind.REPRINT
     if reused < settings.min_reused_share:
         return None
     if (
@@ -189,13 +268,21 @@ def _kind(
     return None
 
 
+def _partial_reprint(evidence: _PairEvidence, count: int) -> bool:
+    copied = evidence.verbatim_unquoted
+    return copied >= PARTIAL_MIN_SENTENCES and copied / max(count, 1) >= PARTIAL_MIN_SHARE
+
+
 def _direction(a: _Doc, b: _Doc) -> tuple[_Doc, _Doc, list[str]]:
     """(source, derived, evidence): earlier first; else the one that credits the other is derived;
     else the longer one is the source (copies trim more often than they add)."""
     first, second = a.article, b.article
     if first.published and second.published and first.published != second.published:
-        ordered = (a, b) if first.published < second.published else (b, a)
-        return ordered[0], ordered[1], ["published earlier"]
+        source, derived = (a, b) if first.published < second.published else (b, a)
+        notes = ["published earlier"]
+        if _credits(derived.article, source.article):
+            notes.append(f"{derived.article.outlet} credits {source.article.outlet}")
+        return source, derived, notes
     if _credits(second, first):
         return a, b, [f"{second.outlet} credits {first.outlet}"]
     if _credits(first, second):
@@ -205,7 +292,9 @@ def _direction(a: _Doc, b: _Doc) -> tuple[_Doc, _Doc, list[str]]:
 
 
 def _credits(article: Article, other: Article) -> bool:
-    """Whether `article` names `other`'s outlet in its text or byline."""
+    """Whether `article` credits `other`'s outlet, or names it anywhere in its text or byline."""
+    if credit_for(article, other.outlet):
+        return True
     name = other.outlet.split()[0] if other.outlet else ""
     if len(name) < 3:
         return False

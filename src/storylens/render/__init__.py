@@ -39,6 +39,8 @@ def environment() -> jinja2.Environment:
         disputed=views.disputed_anchors,
         graph=views.provenance_graph,
         roles=views.article_roles,
+        kind_name=views.kind_name,
+        spin=views.spin_evidence,
     )
     return env
 

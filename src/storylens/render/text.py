@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from storylens.model import Briefing, BriefingSet
-from storylens.render.views import excerpt, outlets
+from storylens.render.views import derivation_phrase, excerpt, outlets, spin_evidence
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
 
@@ -79,10 +79,8 @@ def _story_markdown(b: Briefing) -> list[str]:
         )
     out += ["", "### Provenance", ""]
     for d in b.derivations:
-        out.append(
-            f"- {_md(names[d.derived])} is a {d.kind.value} of {_md(names[d.source])} "
-            f"({d.reused_share:.0%} of its sentences reused)"
-        )
+        out.append(f"- {_md(derivation_phrase(d, names))} ({d.reused_share:.0%} of its sentences reused)")
+        out += [f"  - spin: {_md(text)}" for text, _ in spin_evidence(d, b)]
     return out
 
 
@@ -99,10 +97,7 @@ def print_terminal(result: BriefingSet, console: Console) -> None:
                 f"[red]conflict ({conflict.kind.value}):[/] {escape(conflict.explanation)}", highlight=False
             )
         for d in b.derivations:
-            console.print(
-                f"[dim]{escape(names[d.derived])} is a {d.kind.value} of {escape(names[d.source])}[/]",
-                highlight=False,
-            )
+            console.print(f"[dim]{escape(derivation_phrase(d, names))}[/]", highlight=False)
     for failure in result.failures:
         console.print(
             f"[yellow]could not use {escape(failure.origin)}:[/] {escape(failure.reason)}", highlight=False

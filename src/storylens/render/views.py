@@ -9,7 +9,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from storylens.model import Article, Briefing, Derivation, Sentence, Span
+from storylens.model import Article, Briefing, Derivation, DerivationKind, Sentence, Span, SpinKind
 from storylens.summarize import disputed_spans
 
 
@@ -116,12 +116,58 @@ def _pieces(
     return tuple(pieces)
 
 
+PARTIAL_BELOW = 0.8  # a reprint that carries less of its source than this is a partial one
+SPIN_WORDING = {
+    SpinKind.RARE_SUBSTITUTION: "rare word swapped in",
+    SpinKind.GARBLED_NAME: "name respelt",
+    SpinKind.CHANGED_NUMBER: "figure changed",
+}
+
+
+def kind_name(derivation: Derivation) -> str:
+    """ "reprint", "partial reprint", "rewrite", "duplicate" or "shared origin"."""
+    if derivation.kind == DerivationKind.REPRINT and derivation.source_share < PARTIAL_BELOW:
+        return "partial reprint"
+    return derivation.kind.value.replace("_", " ")
+
+
+def derivation_phrase(derivation: Derivation, names: dict[str, str]) -> str:
+    source, derived = names[derivation.source], names[derivation.derived]
+    if derivation.kind == DerivationKind.SHARED_ORIGIN:
+        return f"{derived} and {source} carry the same text from a source not in this batch"
+    return f"{derived} is a {kind_name(derivation)} of {source}"
+
+
+def spin_evidence(derivation: Derivation, briefing: Briefing) -> list[tuple[str, Span]]:
+    """(what changed, the derived sentence it changed in) per spin signal."""
+    sentences = {s.index: s for s in briefing.sentences if s.article_id == derivation.derived}
+    found = []
+    for signal in derivation.spin:
+        sentence = sentences.get(signal.derived_sentence)
+        span = (
+            Span(derivation.derived, sentence.start, sentence.end)
+            if sentence
+            else Span(derivation.derived, 0, 0)
+        )
+        found.append((f"“{signal.after}” for “{signal.before}” ({SPIN_WORDING[signal.kind]})", span))
+    return found
+
+
 def article_roles(briefing: Briefing) -> dict[str, str]:
-    """Each article's part in the story: original reporting, or a reprint / rewrite of another."""
+    """Each article's part in the story: original reporting, a reprint or rewrite of another, or
+    a carrier of a text it shares with another."""
     names = outlets(briefing)
     roles = {article.id: "original reporting" for article in briefing.articles}
     for derivation in briefing.derivations:
-        roles[derivation.derived] = f"{derivation.kind.value} of {names[derivation.source]}"
+        if derivation.kind == DerivationKind.SHARED_ORIGIN:
+            for one, other in (
+                (derivation.source, derivation.derived),
+                (derivation.derived, derivation.source),
+            ):
+                if roles[one] == "original reporting":
+                    roles[one] = f"shares an origin with {names[other]}"
+        else:
+            roles[derivation.derived] = f"{kind_name(derivation)} of {names[derivation.source]}"
     return roles
 
 
@@ -166,7 +212,7 @@ GRAPH_WIDTH, GRAPH_HEIGHT, NODE_RADIUS = 640, 300, 8
 def provenance_graph(briefing: Briefing) -> Graph:
     """Articles on a circle, an arrow from each source to what was derived from it."""
     names = outlets(briefing)
-    derived = {d.derived for d in briefing.derivations}
+    derived = {d.derived for d in briefing.derivations if d.kind != DerivationKind.SHARED_ORIGIN}
     count = len(briefing.articles)
     centre_x, centre_y, radius = GRAPH_WIDTH / 2, GRAPH_HEIGHT / 2 - 10, GRAPH_HEIGHT / 2 - 45
     places = {}
@@ -187,7 +233,7 @@ def _edge(
     (x1, y1), (x2, y2) = start, end
     length = math.hypot(x2 - x1, y2 - y1) or 1.0
     dx, dy = (x2 - x1) / length * (NODE_RADIUS + 2), (y2 - y1) / length * (NODE_RADIUS + 2)
-    label = f"{names[derivation.derived]} is a {derivation.kind.value} of {names[derivation.source]}"
+    label = derivation_phrase(derivation, names)
     return GraphEdge(
         round(x1 + dx, 1),
         round(y1 + dy, 1),
@@ -195,6 +241,6 @@ def _edge(
         round(y2 - dy, 1),
         round((x1 + x2) / 2, 1),
         round((y1 + y2) / 2 - 4, 1),
-        derivation.kind.value,
+        kind_name(derivation),
         label,
     )

@@ -1,0 +1,169 @@
+"""Throughput and peak memory of `storylens cluster` at growing corpus sizes.
+
+The corpus is built from every article text in ../shared/data (Timeline17 articles, Multi-News
+passages, ECB+ documents, SemEval-2022 Task 8 texts, SummEdits news documents, scrapinghub page
+bodies, Clough & Stevenson answers), repeated with light perturbations until it is large enough:
+each copy drops about one sentence in ten, alters a few numbers, gets its own outlet, and moves its
+date (where it has one) by up to two days. Copies of one text should end in one story, so the
+story count is printed as a sanity check. Files are written under a temporary folder, never into
+the repository.
+
+    python bench/cluster_scale.py --sizes 1000 10000 100000
+
+Peak memory is the largest sum of resident memory over the command's process tree, sampled every
+0.2 s; time is wall time of the whole command (start-up included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+NUMBER = re.compile(r"\b\d{1,4}\b")
+
+
+def base_articles(data: Path) -> list[dict[str, str | None]]:
+    """(text, date) of every article text in the shared data, each once."""
+    found: list[dict[str, str | None]] = []
+    for path in sorted((data / "timelines" / "timeline17").glob("*/articles.jsonl")):
+        for line in path.open(encoding="utf-8"):
+            record = json.loads(line)
+            found.append({"text": record["text"], "date": record.get("time")})
+    for line in (data / "mds" / "multinews200" / "multi_news.jsonl").open(encoding="utf-8"):
+        context = json.loads(line)["context"].replace("NEWLINE_CHAR", "\n")
+        found += [{"text": p, "date": None} for p in re.split(r"Passage \d+:\n", context) if p.strip()]
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from storylens.evaluate.stories import read_ecbplus
+
+    found += [{"text": d.text, "date": None} for d in read_ecbplus(data / "events" / "ecbplus")]
+    csv.field_size_limit(sys.maxsize)
+    with (data / "similarity" / "semeval2022_task8" / "training_set.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            found += [{"text": row[key], "date": None} for key in ("text1", "text2")]
+    news = json.loads((data / "consistency" / "summedits" / "summedits_news.json").read_text())
+    found += [{"text": doc, "date": None} for doc in {item["doc"] for item in news}]
+    truth = json.loads((data / "extraction" / "scrapinghub" / "ground-truth.json").read_text())
+    found += [{"text": page["articleBody"], "date": None} for page in truth.values()]
+    for path in sorted((data / "reuse" / "clough_stevenson").glob("*.txt")):
+        found.append({"text": path.read_text(encoding="latin-1"), "date": None})
+    unique = {item["text"]: item for item in found if item["text"] and len(item["text"].split()) >= 40}
+    return list(unique.values())
+
+
+def perturbed(item: dict[str, str | None], copy: int, rng: random.Random) -> dict[str, str | None]:
+    text = str(item["text"])
+    if copy:
+        sentences = SENTENCE_END.split(text)
+        kept = [s for s in sentences if rng.random() > 0.1] or sentences[:1]
+        text = NUMBER.sub(lambda m: str(int(m.group()) + 1) if rng.random() < 0.2 else m.group(), " ".join(kept))
+    date = item["date"]
+    if date and copy:
+        moved = datetime.fromisoformat(str(date)[:10]) + timedelta(days=rng.randint(0, 2))
+        date = moved.date().isoformat()
+    return {"text": text, "date": date, "source": f"Outlet {copy}"}
+
+
+def write_corpus(path: Path, size: int, base: list[dict[str, str | None]]) -> None:
+    rng = random.Random(7)
+    order = list(range(len(base)))
+    written = 0
+    with path.open("w", encoding="utf-8") as out:
+        for copy in range(size // len(base) + 1):
+            rng.shuffle(order)
+            for index in order:
+                if written == size:
+                    return
+                out.write(json.dumps(perturbed(base[index], copy, rng)) + "\n")
+                written += 1
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of `root` and all its descendants."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        tree.update(children)
+        frontier += children
+    total = 0
+    for pid in tree:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total
+
+
+def run_cluster(corpus: Path, output: Path) -> tuple[float, int, int]:
+    """(seconds, peak bytes, stories)."""
+    command = [sys.executable, "-m", "storylens", "cluster", str(corpus), "-o", str(output), "--restart"]
+    start = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+
+    def sample() -> None:
+        nonlocal peak
+        while process.poll() is None:
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, stderr = process.communicate()
+    sampler.join()
+    seconds = time.monotonic() - start
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"storylens cluster failed ({process.returncode}): {stderr.decode()[-2000:]}")
+    with output.open() as handle:
+        stories = sum(1 for _ in handle)
+    return seconds, peak, stories
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--data", type=Path, default=SHARED)
+    args = parser.parse_args()
+    base = base_articles(args.data)
+    print(f"{len(base):,} distinct article texts in {args.data}; cores: {os.cpu_count()}\n")
+    print("| articles | seconds | articles/s | peak memory (MiB) | stories | s per n log n (x1e-6) |")
+    print("|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="storylens-scale-") as folder:
+        for size in args.sizes:
+            corpus = Path(folder) / f"corpus-{size}.jsonl"
+            write_corpus(corpus, size, base)
+            seconds, peak, stories = run_cluster(corpus, Path(folder) / f"stories-{size}.jsonl")
+            per_nlogn = seconds / (size * max(1.0, math.log2(size))) * 1e6
+            print(
+                f"| {size:,} | {seconds:.1f} | {size / seconds:,.0f} | {peak / 2**20:,.0f} | {stories:,} "
+                f"| {per_nlogn:.2f} |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
