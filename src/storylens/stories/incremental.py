@@ -126,7 +126,9 @@ class StoryClusterer:
         counts = _stack([f.words for f in batch])
         if self.learning:
             self.frequencies.update(counts)
-            self._idf = self.frequencies.idf()
+            # Terms seen once so far keep their weight: the first article of a story would
+            # otherwise be summed with almost nothing, and the story never found again.
+            self._idf = self.frequencies.idf(min_frequency=1)
         assert self._idf is not None
         vectors = weigh(counts, self._idf)
         for row, features in enumerate(batch):
@@ -173,26 +175,62 @@ class StoryClusterer:
         if day is not None:
             story.newest = day if story.newest is None else max(story.newest, day)
             story.oldest = day if story.oldest is None else min(story.oldest, day)
-        for feature in _top_terms(*vector):
+        self._index(story_id, *vector)
+
+    def _index(self, story_id: int, indices: np.ndarray, values: np.ndarray) -> None:
+        for feature in _top_terms(indices, values):
             posting = self.postings.setdefault(int(feature), [])
             if not posting or posting[-1] != story_id:
                 posting.append(story_id)
                 del posting[:-POSTING_LENGTH]
 
     def close_stale(self, now: datetime) -> Iterator[Story]:
-        """Stories no article dated `now` or later could join; they leave memory as they are read."""
+        """Stories no article dated `now` or later could join; they leave memory as they are read
+        (or join an open story they are as close to as an article would need to be)."""
         today = _day(now)
         assert today is not None
         horizon = self.settings.time_half_life_days * math.log2(1 / CLOSED_DECAY)
         stale = [i for i, s in self.open.items() if s.newest is not None and today - s.newest > horizon]
         for story_id in stale:
-            yield from self._finish(self.open.pop(story_id))
+            yield from self._settle(story_id)
 
     def finish(self) -> Iterator[Story]:
         """Every open story, entity-split, in the order they started; the clusterer is empty after."""
         for story_id in sorted(self.open):
-            yield from self._finish(self.open.pop(story_id))
+            if story_id in self.open:
+                yield from self._settle(story_id)
         self.postings.clear()
+
+    def _settle(self, story_id: int) -> Iterator[Story]:
+        """A story leaving memory: one pass of story-to-story average link first, because a story
+        started before the articles that link it to another had come in."""
+        story = self.open.pop(story_id)
+        day_span = (story.oldest, story.newest)
+        best, best_score = None, self.settings.merge_threshold
+        for other_id in self._candidates(story.indices, story.values):
+            other = self.open[other_id]
+            score = other.similarity(story.indices, story.values) / len(story.ids)
+            score *= min(self._decay(other, day) for day in day_span) if story.newest is not None else 1.0
+            if score >= best_score:
+                best, best_score = other_id, score
+        if best is None:
+            yield from self._finish(story)
+            return
+        self._absorb(best, story)
+
+    def _absorb(self, story_id: int, gone: _Open) -> None:
+        story = self.open[story_id]
+        story.ids += gone.ids
+        story.dates += gone.dates
+        story.add_vector(gone.indices, gone.values)
+        story.entities += gone.entities
+        story.names.update(gone.names)
+        story.words.update(gone.words)
+        for day in (gone.oldest, gone.newest):
+            if day is not None:
+                story.newest = day if story.newest is None else max(story.newest, day)
+                story.oldest = day if story.oldest is None else min(story.oldest, day)
+        self._index(story_id, gone.indices, gone.values)
 
     def labels(self, ids: Iterable[str]) -> list[int]:
         """A story number per article id (for comparing with a batch run); finishes the clusterer."""
