@@ -284,9 +284,9 @@ def _load_checkpoint(files: CorpusFiles, inputs: list[str], settings: Settings) 
             f"{files.checkpoint}: a checkpoint of a run over other inputs or settings; "
             "pass the same ones to resume it, or --restart to start over"
         )
-    staged = files.staging.stat().st_size if files.staging.exists() else 0
-    if staged < state.stories_bytes:
-        raise StorylensError(f"{files.staging}: shorter than its checkpoint says; pass --restart")
+    for path, size in ((files.staging, state.stories_bytes), (files.failures_staging, state.failures_bytes)):
+        if (path.stat().st_size if path.exists() else 0) < size:
+            raise StorylensError(f"{path}: shorter than its checkpoint says; pass --restart")
     return state
 
 

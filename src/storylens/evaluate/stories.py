@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -92,10 +92,10 @@ def tfidf_clusterer(documents: list[Document]) -> Clusterer:
     return lambda indices, threshold: cluster_matrix(similarity[np.ix_(indices, indices)], threshold)
 
 
-def incremental_labels(documents: list[Document], threshold: float) -> list[int]:
+def incremental_labels(documents: list[Document]) -> list[int]:
     """The incremental clusterer fed one document at a time in file order, with document
-    frequencies learnt as it goes."""
-    clusterer = StoryClusterer(replace(StorySettings(), merge_threshold=threshold))
+    frequencies learnt as it goes (its own threshold, see StorySettings)."""
+    clusterer = StoryClusterer(StorySettings())
     for article in _articles(documents):
         clusterer.add([article])
     return clusterer.labels([d.name for d in documents])

@@ -200,7 +200,9 @@ def label_names(article: Article, mentions: Sequence[Mention] | None) -> set[str
 
 
 def title_words(article: Article) -> set[str]:
-    return {w.lower() for w in article.title.split() if len(w) > 4}
+    return {
+        w for w in (word.lower().strip(".,:;!?'\"“”‘’") for word in article.title.split()) if len(w) > 4
+    } - STOP_WORDS
 
 
 def story_label(names: Counter[str], words: Counter[str]) -> str:

@@ -111,6 +111,9 @@ class StoryClusterer:
         self.learning = frequencies is None
         self.frequencies = frequencies or DocumentFrequencies()
         self._idf: np.ndarray | None = None if self.learning else self.frequencies.idf()
+        self.threshold = (
+            self.settings.incremental_threshold if self.learning else self.settings.merge_threshold
+        )
         self.open: dict[int, _Open] = {}
         self.postings: dict[int, list[int]] = {}
         self.next_story = 0
@@ -138,7 +141,7 @@ class StoryClusterer:
     def _place(self, features: Features, vector: tuple[np.ndarray, np.ndarray]) -> None:
         indices, values = vector
         day = _day(features.published)
-        best, best_score = None, self.settings.merge_threshold
+        best, best_score = None, self.threshold
         for story_id in self._candidates(indices, values):
             story = self.open[story_id]
             score = story.similarity(indices, values) * self._decay(story, day)
@@ -206,7 +209,7 @@ class StoryClusterer:
         started before the articles that link it to another had come in."""
         story = self.open.pop(story_id)
         day_span = (story.oldest, story.newest)
-        best, best_score = None, self.settings.merge_threshold
+        best, best_score = None, self.threshold
         for other_id in self._candidates(story.indices, story.values):
             other = self.open[other_id]
             score = other.similarity(story.indices, story.values) / len(story.ids)
