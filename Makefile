@@ -37,6 +37,8 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/aliases.py
 	$(BIN)/python bench/quotes.py
 	$(BIN)/python bench/paraphrase.py
+	$(BIN)/python bench/stories_multinews.py
+	$(BIN)/python bench/cluster_scale.py --sizes 1000 10000 100000
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
