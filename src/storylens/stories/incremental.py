@@ -80,8 +80,8 @@ class _Open:
     indices: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     values: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     entities: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
-    names: Counter[str] = field(default_factory=Counter)
-    words: Counter[str] = field(default_factory=Counter)
+    names: list[frozenset[str]] = field(default_factory=list)  # per member, for its label
+    words: list[frozenset[str]] = field(default_factory=list)
     newest: float | None = None  # days since the epoch
     oldest: float | None = None
 
@@ -173,8 +173,8 @@ class StoryClusterer:
         story.dates.append(features.published)
         story.add_vector(*vector)
         story.entities.append(features.entities)
-        story.names.update(features.names)
-        story.words.update(features.title_words)
+        story.names.append(features.names)
+        story.words.append(features.title_words)
         if day is not None:
             story.newest = day if story.newest is None else max(story.newest, day)
             story.oldest = day if story.oldest is None else min(story.oldest, day)
@@ -227,8 +227,8 @@ class StoryClusterer:
         story.dates += gone.dates
         story.add_vector(gone.indices, gone.values)
         story.entities += gone.entities
-        story.names.update(gone.names)
-        story.words.update(gone.words)
+        story.names += gone.names
+        story.words += gone.words
         for day in (gone.oldest, gone.newest):
             if day is not None:
                 story.newest = day if story.newest is None else max(story.newest, day)
@@ -245,8 +245,11 @@ class StoryClusterer:
         parts = [list(range(len(story.ids)))]
         if halves is not None:
             parts = [[i for i, h in enumerate(halves) if not h], [i for i, h in enumerate(halves) if h]]
-        label = story_label(story.names, story.words)
         for part in parts:
+            label = story_label(
+                Counter(n for i in part for n in story.names[i]),
+                Counter(w for i in part for w in story.words[i]),
+            )
             ordered = sorted(part, key=lambda i: (story.dates[i] is None, story.dates[i] or 0, story.ids[i]))
             dates = [d for d in (story.dates[i] for i in ordered) if d is not None]
             yield make_story([story.ids[i] for i in ordered], label, dates)
