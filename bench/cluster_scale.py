@@ -56,7 +56,7 @@ def base_articles(data: Path) -> list[dict[str, str | None]]:
         for row in csv.DictReader(handle):
             found += [{"text": row[key], "date": None} for key in ("text1", "text2")]
     news = json.loads((data / "consistency" / "summedits" / "summedits_news.json").read_text())
-    found += [{"text": doc, "date": None} for doc in {item["doc"] for item in news}]
+    found += [{"text": doc, "date": None} for doc in sorted({item["doc"] for item in news})]
     truth = json.loads((data / "extraction" / "scrapinghub" / "ground-truth.json").read_text())
     found += [{"text": page["articleBody"], "date": None} for page in truth.values()]
     for path in sorted((data / "reuse" / "clough_stevenson").glob("*.txt")):

@@ -154,8 +154,12 @@ class StoryClusterer:
         self._join(best, features, vector, day)
 
     def _candidates(self, indices: np.ndarray, values: np.ndarray) -> set[int]:
+        """Open stories indexed under the most weighted terms that some earlier article also has:
+        a term only this article has cannot lead to a story, and with frequencies learnt as
+        articles come, such terms are the most weighted of all."""
+        shared = self.frequencies.counts[indices] > 1
         found: set[int] = set()
-        for feature in _top_terms(indices, values):
+        for feature in _top_terms(indices[shared], values[shared]):
             found.update(s for s in self.postings.get(int(feature), ()) if s in self.open)
         return found
 
