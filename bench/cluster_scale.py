@@ -44,11 +44,12 @@ def base_articles(data: Path) -> list[dict[str, str | None]]:
         for line in path.open(encoding="utf-8"):
             record = json.loads(line)
             found.append({"text": record["text"], "date": record.get("time")})
-    for line in (data / "mds" / "multinews200" / "multi_news.jsonl").open(encoding="utf-8"):
-        context = json.loads(line)["context"].replace("NEWLINE_CHAR", "\n")
-        found += [{"text": p, "date": None} for p in re.split(r"Passage \d+:\n", context) if p.strip()]
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from storylens.evaluate.stories import read_ecbplus
+    from storylens.evaluate.summaries import read_multinews
+
+    for cluster in read_multinews(data / "mds" / "multinews200" / "multi_news.jsonl"):
+        found += [{"text": text, "date": None} for text in cluster.documents]
 
     found += [{"text": d.text, "date": None} for d in read_ecbplus(data / "events" / "ecbplus")]
     csv.field_size_limit(sys.maxsize)

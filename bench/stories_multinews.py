@@ -12,18 +12,17 @@ shown at the threshold tuned for it on ECB+ and at its best threshold on this pi
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import sys
 from pathlib import Path
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from storylens.config import StorySettings
 from storylens.evaluate.metrics import bcubed
+from storylens.evaluate.stories import tfidf_similarity
+from storylens.evaluate.summaries import read_multinews
 from storylens.model import Article
 from storylens.stories import cluster_matrix, group_stories
 from storylens.stories.incremental import StoryClusterer
@@ -34,13 +33,11 @@ TFIDF_ECB_THRESHOLD = 0.17  # what `storylens eval stories` tunes for the baseli
 
 def read_pile(path: Path) -> tuple[list[Article], list[int]]:
     articles, gold = [], []
-    for cluster, line in enumerate(path.open(encoding="utf-8")):
-        context = json.loads(line)["context"].replace("NEWLINE_CHAR", "\n")
-        passages = [p for p in re.split(r"Passage \d+:\n", context) if p.strip()]
-        for number, text in enumerate(passages):
-            key = f"{cluster}-{number}"
+    for number, cluster in enumerate(read_multinews(path)):
+        for index, text in enumerate(cluster.documents):
+            key = f"{number}-{index}"
             articles.append(Article(id=key, text=text, title="", outlet="", origin=key, format="text"))
-            gold.append(cluster)
+            gold.append(number)
     return articles, gold
 
 
@@ -71,10 +68,7 @@ def main() -> None:
             clusterer.labels([a.id for a in articles]),
         )
     )
-    vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
-        [a.text for a in articles]
-    )
-    similarity = np.asarray((vectors @ vectors.T).toarray())
+    similarity = tfidf_similarity([a.text for a in articles])
     rows.append(
         (
             "tf-idf average link (threshold tuned on ECB+)",

@@ -72,6 +72,12 @@ def test_every_article_lands_in_exactly_one_story(corpus: Path, tmp_path: Path) 
     assert not files.checkpoint.exists() and not files.staging.exists()
 
 
+def test_worker_processes_give_the_same_stories(corpus: Path, tmp_path: Path) -> None:
+    run(corpus, tmp_path / "here.jsonl")
+    run(corpus, tmp_path / "workers.jsonl", workers=2)
+    assert (tmp_path / "workers.jsonl").read_bytes() == (tmp_path / "here.jsonl").read_bytes()
+
+
 def test_failures_are_listed_not_dropped(corpus: Path, tmp_path: Path) -> None:
     output = tmp_path / "stories.jsonl"
     result = run(corpus, output)

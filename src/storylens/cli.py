@@ -31,6 +31,12 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
+def _usage_error(message: str) -> typer.Exit:
+    """The exit for a usage error (bad option, unreadable settings, nothing to read), said first."""
+    err.print(f"[red]error:[/] {message}")
+    return typer.Exit(EXIT_USAGE)
+
+
 @app.callback()
 def _root(
     verbose: Annotated[
@@ -69,12 +75,10 @@ def brief_command(
     try:
         settings = _settings(config, field or [], words, max_bytes)
     except StorylensError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(EXIT_USAGE) from exc
+        raise _usage_error(str(exc)) from exc
     result = _run_with_progress(paths, settings)
     if not result.briefings and not result.failures:
-        err.print("[red]error:[/] no articles found in the given paths")
-        raise typer.Exit(EXIT_USAGE)
+        raise _usage_error("no articles found in the given paths")
     _write_outputs(result, output, json_path, md_path)
     if not quiet:
         from storylens.render import print_terminal
@@ -114,11 +118,9 @@ def cluster_command(
     try:
         settings = _settings(config, field or [], None, max_bytes)
     except StorylensError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(EXIT_USAGE) from exc
+        raise _usage_error(str(exc)) from exc
     if output.suffix.lower() not in {".jsonl", ".parquet"}:
-        err.print(f"[red]error:[/] {output}: the output must end in .jsonl or .parquet")
-        raise typer.Exit(EXIT_USAGE)
+        raise _usage_error(f"{output}: the output must end in .jsonl or .parquet")
     columns = (
         TextColumn("{task.description}"),
         TextColumn("{task.completed:,} articles"),
@@ -139,8 +141,7 @@ def cluster_command(
                 on_failure=lambda f: err.print(f"[yellow]skipped[/] {f.origin}: {f.reason}", highlight=False),
             )
     except StorylensError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(EXIT_USAGE) from exc
+        raise _usage_error(str(exc)) from exc
     except KeyboardInterrupt:
         err.print("interrupted; run the same command again to resume from the last checkpoint")
         raise typer.Exit(130) from None
@@ -154,7 +155,7 @@ def cluster_command(
         highlight=False,
     )
     if not result.articles and not result.failures:
-        raise typer.Exit(EXIT_USAGE)
+        raise _usage_error("no articles found in the given paths")
     raise typer.Exit(EXIT_SOME_FAILED if result.failures else EXIT_OK)
 
 
@@ -174,8 +175,7 @@ def eval_command(
     from storylens.evaluate.runner import TASKS, Ticker
 
     if task not in TASKS:
-        err.print(f"[red]error:[/] unknown task {task!r}; known: {', '.join(TASKS)}")
-        raise typer.Exit(EXIT_USAGE)
+        raise _usage_error(f"unknown task {task!r}; known: {', '.join(TASKS)}")
     try:
         columns = (
             TextColumn("{task.description}"),
@@ -188,8 +188,7 @@ def eval_command(
             ticker = Ticker(lambda total: progress.update(bar, total=total), lambda: progress.advance(bar))
             table = TASKS[task](data, limit, ticker)
     except StorylensError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(EXIT_USAGE) from exc
+        raise _usage_error(str(exc)) from exc
     print(table.markdown())
     if json_path:
         _write(json_path, orjson.dumps(table.as_json(), option=orjson.OPT_INDENT_2))
@@ -213,16 +212,13 @@ def serve_command(
 
         from storylens.serve.app import create_app
     except ImportError as exc:
-        err.print(f"[red]error:[/] {MissingExtraError(exc.name or 'fastapi', 'serve')}")
-        raise typer.Exit(EXIT_USAGE) from exc
+        raise _usage_error(str(MissingExtraError(exc.name or "fastapi", "serve"))) from exc
     if watch is not None and not watch.is_dir():
-        err.print(f"[red]error:[/] --watch {watch}: not a folder")
-        raise typer.Exit(EXIT_USAGE)
+        raise _usage_error(f"--watch {watch}: not a folder")
     try:
         settings = load_settings(config)
     except StorylensError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(EXIT_USAGE) from exc
+        raise _usage_error(str(exc)) from exc
     err.print(f"storylens serving {db} on http://{host}:{port}/ (API docs at /docs)")
     uvicorn.run(create_app(db, watch, settings), host=host, port=port, log_level="warning")
 

@@ -51,19 +51,22 @@ class CorpusFiles:
 
     @property
     def staging(self) -> Path:
-        return self.output.with_name(self.output.name + ".partial")
+        return self._beside(".partial")
 
     @property
     def failures(self) -> Path:
-        return self.output.with_name(self.output.name + ".failures.jsonl")
+        return self._beside(".failures.jsonl")
 
     @property
     def failures_staging(self) -> Path:
-        return self.output.with_name(self.output.name + ".failures.partial")
+        return self._beside(".failures.partial")
 
     @property
     def checkpoint(self) -> Path:
-        return self.output.with_name(self.output.name + ".checkpoint")
+        return self._beside(".checkpoint")
+
+    def _beside(self, suffix: str) -> Path:
+        return self.output.with_name(self.output.name + suffix)
 
 
 @dataclass
@@ -202,12 +205,12 @@ class _Cleaner:
         self.pool: Any = None
 
     def __enter__(self) -> _Cleaner:
-        if self.workers > 0:
-            context = multiprocessing.get_context("spawn")
-            self.pool = context.Pool(self.workers, initializer=_init_worker, initargs=(self.settings,))
-        else:
-            _init_worker(self.settings)
+        _use_settings(self.settings)  # this process cleans whatever the workers do not
         return self
+
+    def _start_workers(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.pool = context.Pool(self.workers, initializer=_use_settings, initargs=(self.settings,))
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
@@ -215,12 +218,18 @@ class _Cleaner:
             self.pool.join()
 
     def batches(self, items: Iterator[Raw | Failure], size: int) -> Iterator[tuple[int, list[Prepared]]]:
-        """(documents consumed, their cleaned form) per batch, in input order."""
+        """(documents consumed, their cleaned form) per batch, in input order. Workers start only
+        for an input of more than one batch: spawning them (each loads its models) costs seconds."""
         chunks = iter(lambda: list(itertools.islice(items, size)), [])
-        if self.pool is None:
-            for chunk in chunks:
-                yield len(chunk), _prepare_chunk(chunk)
+        first = next(chunks, [])
+        upcoming = next(chunks, [])
+        if not upcoming or self.workers == 0:
+            for chunk in itertools.chain([first, upcoming], chunks):
+                if chunk:
+                    yield len(chunk), _prepare_chunk(chunk)
             return
+        self._start_workers()
+        chunks = itertools.chain([first, upcoming], chunks)
         part = max(1, size // (4 * self.workers))
         pending = None
         for chunk in chunks:
@@ -236,7 +245,7 @@ class _Cleaner:
 _worker_settings: Settings | None = None
 
 
-def _init_worker(settings: Settings) -> None:
+def _use_settings(settings: Settings) -> None:
     global _worker_settings
     _worker_settings = settings
 

@@ -118,6 +118,11 @@ def plain(text: str) -> str:
     return re.sub(r"^the\s+", "", " ".join(cleaned.split()))
 
 
+def without_article(name: str) -> str:
+    """The name as written, less a leading "the" ("the Financial Times" -> "Financial Times")."""
+    return name[4:] if name.lower().startswith("the ") else name
+
+
 def strip_title(name: str) -> str:
     """The name without leading titles: "Defence Minister Jonas Brandt" -> "Jonas Brandt"."""
     words = name.split()

@@ -85,11 +85,14 @@ def storylens_clusterer(documents: list[Document]) -> Clusterer:
 
 
 def tfidf_clusterer(documents: list[Document]) -> Clusterer:
-    vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
-        [d.text for d in documents]
-    )
-    similarity = np.asarray((vectors @ vectors.T).toarray())
+    similarity = tfidf_similarity([d.text for d in documents])
     return lambda indices, threshold: cluster_matrix(similarity[np.ix_(indices, indices)], threshold)
+
+
+def tfidf_similarity(texts: list[str]) -> np.ndarray:
+    """The baseline's pairwise similarity: plain sublinear tf-idf cosine, English stop words out."""
+    vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
+    return np.asarray((vectors @ vectors.T).toarray())
 
 
 def incremental_labels(documents: list[Document]) -> list[int]:

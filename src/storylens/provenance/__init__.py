@@ -85,21 +85,13 @@ def _shared_not_explained(
 ) -> tuple[Derivation, ...]:
     """Shared-origin pairs whose common origin is not already in the batch (two reprints of a wire
     story that is here are linked through it), one edge per pair of groups, strongest first."""
-    parent: dict[str, str] = {}
-
-    def root(node: str) -> str:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
+    origins = _Origins()
     for derivation in derivations:
-        parent[root(derivation.derived)] = root(derivation.source)
+        origins.join(derivation.source, derivation.derived)
     kept = []
     for edge in sorted(shared, key=lambda d: (-d.reused_share, d.source, d.derived)):
-        if root(edge.source) != root(edge.derived):
-            parent[root(edge.derived)] = root(edge.source)
+        if origins.root(edge.source) != origins.root(edge.derived):
+            origins.join(edge.source, edge.derived)
             kept.append(edge)
     return tuple(sorted(kept, key=lambda d: (d.source, d.derived)))
 
@@ -292,9 +284,8 @@ def _direction(a: _Doc, b: _Doc) -> tuple[_Doc, _Doc, list[str]]:
 
 
 def _credits(article: Article, other: Article) -> bool:
-    """Whether `article` credits `other`'s outlet, or names it anywhere in its text or byline."""
-    if credit_for(article, other.outlet):
-        return True
+    """Whether `article` names `other`'s outlet in its text or byline (a credit line does; so does a
+    mention anywhere)."""
     name = other.outlet.split()[0] if other.outlet else ""
     if len(name) < 3:
         return False
@@ -331,21 +322,32 @@ def _rank(derivation: Derivation) -> tuple[float, float, bool]:
 
 def origin_groups(article_ids: Sequence[str], derivations: Sequence[Derivation]) -> list[list[str]]:
     """Articles grouped by common origin: each group is one independent voice."""
-    parent = {article_id: article_id for article_id in article_ids}
-
-    def root(node: str) -> str:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
+    known = set(article_ids)
+    origins = _Origins()
     for derivation in derivations:
-        if derivation.source in parent and derivation.derived in parent:
-            parent[root(derivation.derived)] = root(derivation.source)
+        if derivation.source in known and derivation.derived in known:
+            origins.join(derivation.source, derivation.derived)
     groups: dict[str, list[str]] = {}
     for article_id in article_ids:
-        groups.setdefault(root(article_id), []).append(article_id)
+        groups.setdefault(origins.root(article_id), []).append(article_id)
     return list(groups.values())
+
+
+class _Origins:
+    """Union-find over article ids: which articles go back to one origin."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def root(self, node: str) -> str:
+        self.parent.setdefault(node, node)
+        while self.parent[node] != node:
+            self.parent[node] = self.parent[self.parent[node]]
+            node = self.parent[node]
+        return node
+
+    def join(self, source: str, derived: str) -> None:
+        self.parent[self.root(derived)] = self.root(source)
 
 
 __all__ = ["find_derivations", "origin_groups", "reuse_evidence"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from storylens.annotate.names import without_article
 from storylens.model import Article
 
 WIRE_AGENCIES = (
@@ -48,7 +49,7 @@ def attribution_cues(article: Article) -> list[tuple[str, str]]:
     found = []
     for match in CUE.finditer(haystack):
         name = next(value for value in match.groups() if value)
-        found.append((match.group(0).strip(), _without_article(name)))
+        found.append((match.group(0).strip(), without_article(name)))
     return found
 
 
@@ -71,7 +72,3 @@ def credited_agencies(article: Article) -> dict[str, str]:
             if name == agency or name.startswith(agency + " "):
                 agencies.setdefault(agency, cue)
     return agencies
-
-
-def _without_article(name: str) -> str:
-    return name[4:] if name.lower().startswith("the ") else name

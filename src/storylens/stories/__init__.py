@@ -20,16 +20,10 @@ import scipy.sparse as sp
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as STOP_WORDS
 
+from storylens.annotate.names import without_article
 from storylens.config import StorySettings
 from storylens.model import Article, Mention, Story
-from storylens.stories.vectors import (
-    DocumentFrequencies,
-    entity_counts,
-    entity_terms,
-    local_tfidf,
-    weigh,
-    word_counts,
-)
+from storylens.stories.vectors import batch_vectors, entity_counts, entity_terms, local_tfidf
 
 # Share of the embedding cosine in the pair score; Pearson with SemEval-2022 Task 8 Overall moves
 # less than 0.01 between 0.3 and 0.7.
@@ -45,10 +39,7 @@ def story_text(article: Article) -> str:
 def similarity_matrix(articles: Sequence[Article], settings: StorySettings) -> np.ndarray:
     """Pairwise same-story similarity of a batch: tf-idf cosine with the batch's own document
     frequencies, times the time decay."""
-    counts = word_counts([story_text(a) for a in articles])
-    frequencies = DocumentFrequencies()
-    frequencies.update(counts)
-    vectors = weigh(counts, frequencies.idf())
+    vectors = batch_vectors([story_text(a) for a in articles])
     similarity = np.asarray((vectors @ vectors.T).toarray(), dtype=np.float64)
     return similarity * time_decay(articles, settings.time_half_life_days)
 
@@ -63,10 +54,7 @@ def same_story_scores(first: Sequence[str], second: Sequence[str]) -> np.ndarray
     """
     from storylens.similarity import embed
 
-    counts = word_counts([*first, *second])
-    frequencies = DocumentFrequencies()
-    frequencies.update(counts)
-    vectors = weigh(counts, frequencies.idf())
+    vectors = batch_vectors([*first, *second])
     size = len(first)
     cosine = np.asarray(vectors[:size].multiply(vectors[size:]).sum(axis=1)).ravel()
     embeddings = embed([*first, *second])
@@ -184,19 +172,20 @@ def make_story(ids: Sequence[str], label: str, dates: Sequence[datetime]) -> Sto
     )
 
 
-def label_names(article: Article, mentions: Sequence[Mention] | None) -> set[str]:
+def label_names(
+    article: Article, mentions: Sequence[Mention] | None, terms: Sequence[str] | None = None
+) -> set[str]:
     """The names an article gives: multi-word named entities where NER ran, else its capitalised
-    words (no NER in the corpus command)."""
+    words (no NER in the corpus command; `terms`: its entity terms, where already found)."""
     if mentions is not None:
         return {
-            _without_article(m.text)
+            without_article(m.text)
             for m in mentions
             if m.label in {"PERSON", "ORG", "GPE", "LOC"} and len(m.text.split()) > 1
         }
-    terms = Counter(
-        t for t in entity_terms(story_text(article)) if t.isalpha() and t.lower() not in STOP_WORDS
-    )
-    return {term for term, count in terms.items() if count > 1}
+    terms = entity_terms(story_text(article)) if terms is None else terms
+    counted = Counter(t for t in terms if t.isalpha() and t.lower() not in STOP_WORDS)
+    return {term for term, count in counted.items() if count > 1}
 
 
 def title_words(article: Article) -> set[str]:
@@ -211,10 +200,6 @@ def story_label(names: Counter[str], words: Counter[str]) -> str:
     seen = {word.lower() for name in top_names for word in name.split()}
     top_words = _top(Counter({w: c for w, c in words.items() if w not in seen}), LABEL_TERMS)
     return " · ".join(top_names + top_words)
-
-
-def _without_article(name: str) -> str:
-    return name[4:] if name.lower().startswith("the ") else name
 
 
 def _top(counts: Counter[str], size: int) -> list[str]:

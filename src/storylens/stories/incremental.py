@@ -32,7 +32,14 @@ from storylens.stories import (
     story_text,
     title_words,
 )
-from storylens.stories.vectors import N_FEATURES, DocumentFrequencies, entity_counts, weigh, word_counts
+from storylens.stories.vectors import (
+    N_FEATURES,
+    DocumentFrequencies,
+    entity_term_counts,
+    entity_terms,
+    weigh,
+    word_counts,
+)
 
 # An article is looked up by this many of its most weighted terms ...
 LOOKUP_TERMS = 12
@@ -55,16 +62,19 @@ class Features:
 
 
 def article_features(articles: Sequence[Article]) -> list[Features]:
+    if not articles:  # the vectorisers cannot take an empty batch
+        return []
     texts = [story_text(a) for a in articles]
     words = word_counts(texts)
-    entities = entity_counts(texts)
+    terms = [entity_terms(text) for text in texts]  # found once: for the split and for labels
+    entities = entity_term_counts(terms)
     return [
         Features(
             id=article.id,
             published=article.published,
             words=_row(words, row),
             entities=_row(entities, row),
-            names=frozenset(label_names(article, None)),
+            names=frozenset(label_names(article, None, terms[row])),
             title_words=frozenset(title_words(article)),
         )
         for row, article in enumerate(articles)
@@ -93,6 +103,12 @@ class _Open:
             return 0.0
         return float(np.dot(values[hits], self.values[positions[hits]])) / len(self.ids)
 
+    def cover(self, day: float | None) -> None:
+        """Widen the story's date span to `day` (unknown dates leave it as it is)."""
+        if day is not None:
+            self.newest = day if self.newest is None else max(self.newest, day)
+            self.oldest = day if self.oldest is None else min(self.oldest, day)
+
     def add_vector(self, indices: np.ndarray, values: np.ndarray) -> None:
         merged, inverse = np.unique(np.concatenate([self.indices, indices]), return_inverse=True)
         self.values = np.bincount(inverse, weights=np.concatenate([self.values, values])).astype(np.float32)
@@ -117,7 +133,6 @@ class StoryClusterer:
         self.open: dict[int, _Open] = {}
         self.postings: dict[int, list[int]] = {}
         self.next_story = 0
-        self.articles_seen = 0
 
     def add(self, articles: Sequence[Article]) -> None:
         self.add_features(article_features(articles))
@@ -136,7 +151,6 @@ class StoryClusterer:
         vectors = weigh(counts, self._idf)
         for row, features in enumerate(batch):
             self._place(features, _row(vectors, row))
-        self.articles_seen += len(batch)
 
     def _place(self, features: Features, vector: tuple[np.ndarray, np.ndarray]) -> None:
         indices, values = vector
@@ -179,9 +193,7 @@ class StoryClusterer:
         story.entities.append(features.entities)
         story.names.append(features.names)
         story.words.append(features.title_words)
-        if day is not None:
-            story.newest = day if story.newest is None else max(story.newest, day)
-            story.oldest = day if story.oldest is None else min(story.oldest, day)
+        story.cover(day)
         self._index(story_id, *vector)
 
     def _index(self, story_id: int, indices: np.ndarray, values: np.ndarray) -> None:
@@ -233,10 +245,8 @@ class StoryClusterer:
         story.entities += gone.entities
         story.names += gone.names
         story.words += gone.words
-        for day in (gone.oldest, gone.newest):
-            if day is not None:
-                story.newest = day if story.newest is None else max(story.newest, day)
-                story.oldest = day if story.oldest is None else min(story.oldest, day)
+        story.cover(gone.oldest)
+        story.cover(gone.newest)
         self._index(story_id, gone.indices, gone.values)
 
     def labels(self, ids: Iterable[str]) -> list[int]:

@@ -39,9 +39,13 @@ def entity_terms(text: str) -> list[str]:
     return ENTITY_TERM.findall(text)
 
 
+def _as_given(terms: list[str]) -> list[str]:
+    return terms
+
+
 _ENTITIES = HashingVectorizer(
     n_features=N_FEATURES,
-    analyzer=entity_terms,
+    analyzer=_as_given,
     alternate_sign=False,
     norm=None,
     dtype=np.float32,
@@ -53,7 +57,12 @@ def word_counts(texts: Sequence[str]) -> sp.csr_matrix:
 
 
 def entity_counts(texts: Sequence[str]) -> sp.csr_matrix:
-    return _ENTITIES.transform(texts).tocsr()
+    return entity_term_counts([entity_terms(text) for text in texts])
+
+
+def entity_term_counts(term_lists: Sequence[list[str]]) -> sp.csr_matrix:
+    """Hashed counts of entity terms already found (`entity_terms`), one row per list."""
+    return _ENTITIES.transform(term_lists).tocsr()
 
 
 class DocumentFrequencies:
@@ -68,9 +77,22 @@ class DocumentFrequencies:
         self.documents += counts.shape[0]
 
     def idf(self, min_frequency: int = MIN_DOCUMENT_FREQUENCY) -> np.ndarray:
-        df = self.counts.astype(np.float32)
-        idf = np.log((1.0 + self.documents) / (1.0 + df)) + 1.0
-        return np.where(df >= min_frequency, idf, 0.0).astype(np.float32)
+        return smoothed_idf(self.counts, self.documents, min_frequency)
+
+
+def smoothed_idf(df: np.ndarray, documents: int, min_frequency: int = MIN_DOCUMENT_FREQUENCY) -> np.ndarray:
+    """log((1 + documents) / (1 + df)) + 1, and 0 for a term in fewer than `min_frequency` documents."""
+    frequencies = df.astype(np.float32)
+    idf = np.log((1.0 + documents) / (1.0 + frequencies)) + 1.0
+    return np.where(frequencies >= min_frequency, idf, 0.0).astype(np.float32)
+
+
+def batch_vectors(texts: Sequence[str]) -> sp.csr_matrix:
+    """tf-idf rows of `texts` with the batch's own document frequencies."""
+    counts = word_counts(texts)
+    frequencies = DocumentFrequencies()
+    frequencies.update(counts)
+    return weigh(counts, frequencies.idf())
 
 
 def weigh(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
@@ -87,8 +109,6 @@ def local_tfidf(counts: sp.csr_matrix) -> sp.csr_matrix:
     """tf-idf over a small group with its own document frequencies (terms all members share weigh
     least), used to look for two events inside one group."""
     columns, compact = np.unique(counts.indices, return_inverse=True)
-    df = np.bincount(compact, minlength=len(columns)).astype(np.float32)
-    idf = np.log((1.0 + counts.shape[0]) / (1.0 + df)) + 1.0
-    idf[df < MIN_DOCUMENT_FREQUENCY] = 0.0
+    df = np.bincount(compact, minlength=len(columns))
     local = sp.csr_matrix((counts.data, compact, counts.indptr), shape=(counts.shape[0], len(columns)))
-    return weigh(local, idf.astype(np.float32))
+    return weigh(local, smoothed_idf(df, counts.shape[0]))
