@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 class DatePrecision(enum.StrEnum):
@@ -36,6 +36,11 @@ class SpinKind(enum.StrEnum):
     RARE_SUBSTITUTION = "rare_substitution"  # a common word swapped for a far rarer one
     GARBLED_NAME = "garbled_name"  # a name respelt
     CHANGED_NUMBER = "changed_number"  # a figure that differs in otherwise matching sentences
+
+
+class QuoteKind(enum.StrEnum):
+    DIRECT = "direct"  # the words inside quotation marks
+    INDIRECT = "indirect"  # reported speech or thought: "X said that ...", "according to X, ..."
 
 
 class ConflictKind(enum.StrEnum):
@@ -148,12 +153,18 @@ class DateMention:
 
 @dataclass(frozen=True)
 class QuoteMention:
+    """Words given to a speaker in one article: a direct quote (the words inside the quotation
+    marks) or an indirect attribution (the reported content)."""
+
     article_id: str
     start: int
     end: int
-    text: str  # the words inside the quotation marks
-    speaker: str | None  # as written (or the name a pronoun was resolved to)
-    speaker_span: Span | None
+    text: str
+    speaker: str | None  # the person the speaker resolves to in this article (full name)
+    speaker_span: Span | None  # the speaker as written: a name, a title or a pronoun
+    speaker_text: str | None = None  # the text of `speaker_span`
+    kind: QuoteKind = QuoteKind.DIRECT
+    cue: Span | None = None  # the speech or cognition verb: "said", "according to", "told"
 
 
 @dataclass(frozen=True)
@@ -265,9 +276,12 @@ class Conflict:
 @dataclass(frozen=True)
 class Quote:
     text: str
-    speaker: str | None
+    speaker: str | None  # the resolved person (canonical name across the story)
     spans: tuple[Span, ...]
     variants: tuple[str, ...]
+    kind: QuoteKind = QuoteKind.DIRECT
+    speaker_written: tuple[str, ...] = ()  # each distinct wording of the speaker: "she", "the senator"
+    speaker_spans: tuple[Span, ...] = ()  # where each source names the speaker
 
 
 @dataclass(frozen=True)

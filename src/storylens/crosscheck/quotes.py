@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from storylens.annotate.entities import canonical_person
-from storylens.model import Annotation, Entity, Quote, QuoteMention, Span
+from storylens.model import Annotation, Entity, Quote, QuoteKind, QuoteMention, Span
 from storylens.similarity import similarity_within
 
 # Set on spun versions of the bundled quotes ("I accept complete responsibility for what
@@ -40,6 +40,21 @@ def speaker_of(quote: QuoteMention, entities: Sequence[Entity]) -> str | None:
     return canonical_person(quote.speaker, entities) if quote.speaker else None
 
 
+def _quote(speaker: str | None, mentions: Sequence[QuoteMention]) -> Quote:
+    variants = tuple(dict.fromkeys(q.text for q in mentions))
+    written = tuple(dict.fromkeys(q.speaker_text for q in mentions if q.speaker_text))
+    kind = QuoteKind.DIRECT if any(q.kind == QuoteKind.DIRECT for q in mentions) else QuoteKind.INDIRECT
+    return Quote(
+        text=variants[0],
+        speaker=speaker,
+        spans=tuple(Span(q.article_id, q.start, q.end) for q in mentions),
+        variants=variants[1:],
+        kind=kind,
+        speaker_written=written,
+        speaker_spans=tuple(q.speaker_span for q in mentions if q.speaker_span is not None),
+    )
+
+
 def group_quotes(groups: Sequence[Sequence[QuoteMention]], entities: Sequence[Entity]) -> tuple[Quote, ...]:
     """One Quote per wording group (from `quote_groups`) and speaker: where sources give the same
     words to different people, each attribution is its own entry (and crosscheck reports the
@@ -50,7 +65,5 @@ def group_quotes(groups: Sequence[Sequence[QuoteMention]], entities: Sequence[En
         for mention in group:
             by_speaker.setdefault(speaker_of(mention, entities), []).append(mention)
         for speaker, mentions in by_speaker.items():
-            variants = tuple(dict.fromkeys(q.text for q in mentions))
-            spans = tuple(Span(q.article_id, q.start, q.end) for q in mentions)
-            quotes.append(Quote(text=variants[0], speaker=speaker, spans=spans, variants=variants[1:]))
+            quotes.append(_quote(speaker, mentions))
     return tuple(sorted(quotes, key=lambda q: -len(q.spans)))
