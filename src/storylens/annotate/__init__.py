@@ -42,7 +42,7 @@ def _annotate_one(article: Article, mentions: tuple[Mention, ...]) -> Annotation
         mentions=_outside_titles(mentions, roles),
         dates=find_dates(article.id, article.text, published),
         quantities=find_quantities(article.id, article.text),
-        quotes=find_quotes(article.id, article.text, mentions),
+        quotes=find_quotes(article.id, article.text, mentions, roles),
         roles=roles,
     )
 

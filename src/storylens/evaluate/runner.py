@@ -326,6 +326,47 @@ def timelines(data: Path, limit: int | None, progress: Ticker) -> Table:
     return table
 
 
+def quotes(data: Path, limit: int | None, progress: Ticker) -> Table:
+    """Direct and indirect attribution on a PolNeAR split (content, speaker as written, resolved
+    speaker), storylens beside the baselines."""
+    from storylens.evaluate import polnear
+    from storylens.evaluate import quote_systems as qs
+
+    articles = polnear.read_split(data, limit)
+    systems: dict[str, qs.System] = {
+        "storylens (parse, learnt cues)": qs.storylens_system,
+        "regular expressions (before)": qs.pattern_system,
+    }
+    textacy = qs.textacy_system()
+    if textacy is not None:
+        systems["textacy direct_quotations"] = textacy
+    progress.begin(len(articles))
+    tallies = {name: (polnear.Tally(), polnear.Tally()) for name in systems}
+    for article in articles:
+        for name, system in systems.items():
+            found = system(article.text)
+            polnear.tally(article, found, True, tallies[name][0])
+            polnear.tally(article, found, False, tallies[name][1])
+        progress.step()
+    direct_count = sum(g.direct for a in articles for g in a.attributions)
+    total = sum(len(a.attributions) for a in articles)
+    table = Table(
+        "quotes",
+        f"PolNeAR {data.name}, {len(articles)} articles, {direct_count} direct and "
+        f"{total - direct_count} indirect gold attributions (first annotator's file per article)"
+        + ("" if textacy else "; textacy is not installed, so its row is missing"),
+        [
+            "system", "direct P", "direct R", "direct F1", "direct speaker", "named speaker",
+            "indirect P", "indirect R", "indirect F1", "indirect speaker",
+        ],
+    )  # fmt: skip
+    for name, (direct, indirect) in tallies.items():
+        d_p, d_r, d_f, d_speaker, d_named = direct.scores()
+        i_p, i_r, i_f, i_speaker, _ = indirect.scores()
+        table.rows.append([name, d_p, d_r, d_f, d_speaker, d_named, i_p, i_r, i_f, i_speaker])
+    return table
+
+
 TASKS: dict[str, Callable[[Path, int | None, Ticker], Table]] = {
     "extraction": extraction,
     "summaries": summaries,
@@ -335,4 +376,5 @@ TASKS: dict[str, Callable[[Path, int | None, Ticker], Table]] = {
     "stories": stories,
     "support": support,
     "timelines": timelines,
+    "quotes": quotes,
 }

@@ -1,0 +1,269 @@
+"""Who said (or believed) what, from spaCy's dependency parse.
+
+An attribution is a cue (a speech or cognition verb, or "according to"), its source (the verb's
+subject, or the object of "according to") and its content (the verb's clausal complement, its
+object, or, for "according to" and a trailing "..., X said", the clause it is attached to). Which
+verbs are cues is learnt: `cues.json` holds the weights of a logistic regression over the verb's
+lemma and its parse context, trained on PolNeAR train (`bench/train_cues.py`), so "say", "tell"
+and "argue" count, "shows" counts only with a clausal complement, and "go" does not.
+
+Quotation marks are found in the text, not the parse. A quoted passage that no cue's content
+covers takes its speaker from the attribution in its own sentence, from an "X said:" that
+introduces it, or continues the quote before it in the same or the previous paragraph.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+Fragments = tuple[tuple[int, int], ...]
+Doc = Any  # spacy.tokens.Doc; spaCy is imported lazily
+Token = Any
+
+QUOTED = re.compile(r"“[^”]*(?:”|(?=\n))|\"[^\"\n]*(?:\"|(?=\n))|«[^»]*»")
+MIN_QUOTE_WORDS = 3  # shorter quoted text is a term or a title: "rail tax"
+SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+# Children of a cue verb that belong to its content when it has no clausal complement.
+CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "attr", "oprd", "prep", "advcl", "dative"}
+OPEN_VERB_DEPS = {"conj", "advcl", "xcomp", "pcomp", "acl"}  # "..., adding that": subject from the head
+
+
+@dataclass(frozen=True)
+class Attribution:
+    content: Fragments
+    source: tuple[int, int] | None
+    cue: tuple[int, int] | None
+    direct: bool
+    source_token: int | None = None  # token index of the source's head, for resolution
+
+
+@functools.cache
+def cue_weights() -> dict[str, Any]:
+    """The cue classifier's weights (see bench/train_cues.py)."""
+    raw = resources.files("storylens.annotate").joinpath("cues.json").read_text(encoding="utf-8")
+    return json.loads(raw)  # type: ignore[no-any-return]
+
+
+def cue_features(token: Token) -> list[str]:
+    """What the cue classifier sees of a verb: its lemma, alone and with its parse context."""
+    lemma = token.lemma_.lower()
+    deps = {child.dep_ for child in token.children}
+    subject = next((c for c in token.children if c.dep_ in SUBJECTS), None)
+    subject_kind = _subject_kind(subject)
+    features = [
+        f"lemma={lemma}",
+        f"dep={token.dep_}",
+        f"tag={token.tag_}",
+        f"lemma|ccomp={lemma}|{'ccomp' in deps}",
+        f"lemma|subject={lemma}|{subject_kind}",
+        f"subject={subject_kind}",
+        f"ccomp={'ccomp' in deps}",
+        f"quote_child={any(_is_quote_mark(c) for c in token.children)}",
+        f"lemma|dep={lemma}|{token.dep_}",
+    ]
+    for child in token.children:
+        if child.dep_ == "prep":
+            features.append(f"lemma|prep={lemma}|{child.lower_}")
+    return features
+
+
+def _subject_kind(subject: Token | None) -> str:
+    if subject is None:
+        return "none"
+    if subject.pos_ == "PRON":
+        return f"pron:{subject.lower_}"
+    return subject.pos_
+
+
+def _is_quote_mark(token: Token) -> bool:
+    return token.text in {'"', "“", "”", "«", "»"}
+
+
+def is_cue_candidate(token: Token) -> bool:
+    return token.pos_ in {"VERB", "AUX"} and token.dep_ != "aux" and token.dep_ != "auxpass"
+
+
+def cue_score(token: Token) -> float:
+    weights = cue_weights()
+    table = weights["weights"]
+    total = weights["intercept"] + sum(table.get(f, 0.0) for f in cue_features(token))
+    return 1.0 / (1.0 + math.exp(-total))
+
+
+def find_attributions(doc: Doc, threshold: float | None = None) -> list[Attribution]:
+    """Every attribution in a parsed text, cue-led ones first, then quoted passages no cue
+    covers."""
+    cut = cue_weights()["threshold"] if threshold is None else threshold
+    regions = quoted_regions(doc.text)
+    found = [a for a in _cue_attributions(doc, cut, regions) if a.content]
+    found.extend(_quoted_passages(doc, regions, found, cut))
+    return sorted(found, key=lambda a: a.content[0])
+
+
+def quoted_regions(text: str) -> Fragments:
+    """Quoted passages of at least MIN_QUOTE_WORDS words, inner text only."""
+    regions = []
+    for match in QUOTED.finditer(text):
+        inner_start, inner_end = match.start() + 1, match.end() - (text[match.end() - 1] in "”\"»")
+        if len(text[inner_start:inner_end].split()) >= MIN_QUOTE_WORDS:
+            regions.append((inner_start, inner_end))
+    return tuple(regions)
+
+
+def _cue_attributions(doc: Doc, cut: float, regions: Fragments) -> Iterator[Attribution]:
+    for token in doc:
+        if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+            yield _according_to(token, regions)
+        elif is_cue_candidate(token) and cue_score(token) >= cut:
+            yield _verb_attribution(token, regions)
+
+
+def _verb_attribution(verb: Token, regions: Fragments) -> Attribution:
+    source = _source_of(verb)
+    complements = [c for c in verb.children if c.dep_ == "ccomp"]
+    if not complements:
+        complements = [c for c in verb.children if c.dep_ in CONTENT_DEPS and c.i > verb.i]
+    if complements:
+        content = _span_of(t for c in complements for t in c.subtree)
+    elif verb.dep_ in {"parataxis", "ccomp"} and verb.head.i < verb.i:
+        content = _span_without(verb.head, verb)  # "Y is wrong, X said."
+    else:
+        content = ()
+    if source is not None:
+        content = _minus(content, (source.left_edge.idx, _end(source.right_edge)))
+    return _attribution(verb.doc, content, source, (verb.idx, _end(verb)), regions)
+
+
+def _according_to(token: Token, regions: Fragments) -> Attribution:
+    to = next(c for c in token.children if c.lower_ == "to")
+    source = next((c for c in to.children if c.dep_ == "pobj"), None)
+    head = token.head
+    content = _span_without(head, token) if head.i != token.i else ()
+    cue = (token.idx, _end(to))
+    return _attribution(token.doc, content, source, cue, regions)
+
+
+def _attribution(
+    doc: Doc, content: Fragments, source: Token | None, cue: tuple[int, int], regions: Fragments
+) -> Attribution:
+    content = _trimmed(doc.text, content)
+    direct = _inside_share(content, regions) >= 0.5
+    source_span = (source.left_edge.idx, _end(source.right_edge)) if source is not None else None
+    if source is not None:
+        source_span = _trim_span(doc.text, source_span)
+    return Attribution(content, source_span, cue, direct, source.i if source is not None else None)
+
+
+def _source_of(verb: Token) -> Token | None:
+    """The verb's subject; an open verb ("..., adding that", "saying") borrows its head's."""
+    seen = 0
+    while verb is not None and seen < 4:
+        subject = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
+        if subject is not None:
+            return subject
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            return next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if verb.dep_ not in OPEN_VERB_DEPS or verb.head.i == verb.i:
+            return None
+        verb, seen = verb.head, seen + 1
+    return None
+
+
+def _quoted_passages(doc: Doc, regions: Fragments, found: Sequence[Attribution], cut: float) -> Iterator[Attribution]:
+    """Quoted passages that no cue's content covers, with the speaker of the nearest attribution
+    that can claim them."""
+    claimed = [a for a in found if a.source is not None]
+    for region in regions:
+        if any(_overlap(a.content, (region,)) >= 0.5 * (region[1] - region[0]) for a in found):
+            continue
+        owner = _owner_of(doc, region, claimed)
+        if owner is None:
+            yield Attribution((region,), None, None, True)
+        else:
+            yield Attribution((region,), owner.source, owner.cue, True, owner.source_token)
+
+
+def _owner_of(doc: Doc, region: tuple[int, int], claimed: Sequence[Attribution]) -> Attribution | None:
+    """The attribution a bare quoted passage belongs to: one whose cue is in the passage's own
+    sentence, else the nearest earlier one in the same or the previous paragraph."""
+    text = doc.text
+    sentence = doc.char_span(region[0], region[1], alignment_mode="expand")
+    if sentence is not None:
+        first, last = sentence[0].sent.start_char, sentence[-1].sent.end_char
+        same = [a for a in claimed if a.cue is not None and first <= a.cue[0] < last]
+        if same:
+            return min(same, key=lambda a: abs(a.cue[0] - region[0]) if a.cue else 0)
+    paragraph_start = text.rfind("\n", 0, max(region[0] - 2, 0)) + 1
+    window_start = text.rfind("\n", 0, max(paragraph_start - 2, 0)) + 1
+    earlier = [a for a in claimed if a.cue is not None and window_start <= a.cue[0] < region[0]]
+    return earlier[-1] if earlier else None
+
+
+def _span_of(tokens: Iterator[Token]) -> Fragments:
+    chosen = list(tokens)
+    if not chosen:
+        return ()
+    return ((min(t.idx for t in chosen), max(_end(t) for t in chosen)),)
+
+
+def _span_without(head: Token, cut: Token) -> Fragments:
+    """The head's subtree less the subtree of `cut` (and the commas around it), as fragments."""
+    removed = {t.i for t in cut.subtree}
+    kept = [t for t in head.subtree if t.i not in removed]
+    fragments: list[tuple[int, int]] = []
+    for token in kept:
+        if fragments and token.i - 1 in {k.i for k in kept} and fragments[-1][1] >= token.idx - 1:
+            fragments[-1] = (fragments[-1][0], _end(token))
+        elif fragments and token.idx - fragments[-1][1] <= 1:
+            fragments[-1] = (fragments[-1][0], _end(token))
+        else:
+            fragments.append((token.idx, _end(token)))
+    return tuple(fragments)
+
+
+def _minus(content: Fragments, cut: tuple[int, int]) -> Fragments:
+    pieces: list[tuple[int, int]] = []
+    for start, end in content:
+        if cut[1] <= start or end <= cut[0]:
+            pieces.append((start, end))
+            continue
+        if start < cut[0]:
+            pieces.append((start, cut[0]))
+        if cut[1] < end:
+            pieces.append((cut[1], end))
+    return tuple(pieces)
+
+
+def _trimmed(text: str, content: Fragments) -> Fragments:
+    trimmed = (_trim_span(text, fragment) for fragment in content)
+    return tuple(f for f in trimmed if f[1] > f[0])
+
+
+def _trim_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    start, end = span
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+        end -= 1
+    return start, end
+
+
+def _inside_share(content: Fragments, regions: Fragments) -> float:
+    total = sum(end - start for start, end in content)
+    return _overlap(content, regions) / total if total else 0.0
+
+
+def _overlap(first: Fragments, second: Fragments) -> int:
+    return sum(max(0, min(a1, b1) - max(a0, b0)) for a0, a1 in first for b0, b1 in second)
+
+
+def _end(token: Token) -> int:
+    return int(token.idx + len(token.text))

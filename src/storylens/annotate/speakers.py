@@ -1,0 +1,173 @@
+"""The person behind a speaker as written: a name, a title or description, or a pronoun.
+
+- A name inside the speaker span ("longtime Democratic pollster Pat Caddell") is the speaker,
+  completed to the fullest form the article writes of that person ("Caddell" -> "Pat Caddell").
+- A pronoun ("he", "she", "they") goes to the nearest earlier person it agrees with in gender
+  and number, preferring the speakers of earlier attributions (who is being quoted is who the
+  next "he said" most often means), and never to a person named inside the content being
+  attributed or between the speaker and the content (the person the quote is about).
+- A description ("the senator", "the campaign manager") goes to the person the article gave that
+  title to, and stays unresolved when none or several fit.
+Gender comes from titles (Mr, Mrs, Ms) and from first names through `gender-guesser`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from storylens.annotate.names import same_person, strip_title
+from storylens.model import Mention, RoleMention
+
+SPEAKER_LABELS = {"PERSON", "ORG", "NORP", "GPE"}  # organisations and governments speak too
+PRONOUN_GENDER = {"he": "male", "him": "male", "she": "female", "her": "female"}
+PLURAL_PRONOUNS = {"they", "we"}
+MALE_TITLES = {"mr", "mr.", "sir", "lord", "king", "prince"}
+FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess"}
+# How far back (characters) a pronoun looks for its person: about three paragraphs of news.
+PRONOUN_REACH = 1500
+
+
+@dataclass(frozen=True)
+class Resolved:
+    name: str | None
+    start: int  # the span of the speaker as written
+    end: int
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    start: int
+    end: int
+    label: str
+
+
+class SpeakerResolver:
+    """Resolves the speakers of one article in text order, remembering who spoke."""
+
+    def __init__(self, text: str, mentions: Sequence[Mention], roles: Sequence[RoleMention] = ()) -> None:
+        self.text = text
+        self.people = [Person(m.text, m.start, m.end, m.label) for m in mentions if m.label in SPEAKER_LABELS]
+        self.roles = roles
+        self.speakers: list[Person] = []  # resolved speakers of earlier attributions
+
+    def resolve(self, source: tuple[int, int], content: Sequence[tuple[int, int]]) -> str | None:
+        written = self.text[source[0] : source[1]]
+        inside = [p for p in self.people if source[0] <= p.start and p.end <= source[1]]
+        if inside:
+            head = next((p for p in reversed(inside) if p.label == "PERSON"), inside[-1])
+            name = self.full_name(head)
+        else:
+            name = self._by_reference(written, source, content)
+        if name is not None:
+            self.speakers.append(Person(name, source[0], source[1], self._label_of(name)))
+        return name
+
+    def full_name(self, person: Person) -> str:
+        """The fullest way the article writes this person; a bare surname becomes a full name
+        only when one person of the article fits it."""
+        bare = _without_possessive(strip_title(person.name))
+        if person.label != "PERSON":
+            return bare
+        fuller = {
+            _without_possessive(strip_title(p.name))
+            for p in self.people
+            if p.label == "PERSON" and same_person(p.name, bare)
+        }
+        full_names = {n for n in fuller if len(n.split()) > 1}
+        if len(full_names) > 1:
+            return bare if len(bare.split()) > 1 else bare
+        return max([*fuller, bare], key=lambda n: (len(n.split()), len(n)))
+
+    def _by_reference(self, written: str, source: tuple[int, int], content: Sequence[tuple[int, int]]) -> str | None:
+        words = written.lower().split()
+        if len(words) == 1 and words[0] in PRONOUN_GENDER:
+            return self._pronoun(PRONOUN_GENDER[words[0]], source, content)
+        if len(words) == 1 and words[0] in PLURAL_PRONOUNS:
+            return self._plural(source, content)
+        if words and words[0] in {"the", "a", "an", "his", "her", "their"}:
+            return self._described(words[-1].strip(",."))
+        return None
+
+    def _pronoun(self, gender: str, source: tuple[int, int], content: Sequence[tuple[int, int]]) -> str | None:
+        def fits(person: Person) -> bool:
+            return (
+                person.label == "PERSON"
+                and source[0] - PRONOUN_REACH <= person.start < source[0]
+                and not _within(person, content)
+                and self._gender(person.name) in {gender, "unknown"}
+            )
+
+        earlier_speakers = [p for p in self.speakers if fits(p)]
+        if earlier_speakers:
+            return earlier_speakers[-1].name
+        # Whoever was named last before the pronoun, outside the content being attributed.
+        candidates = [p for p in self.people if fits(p)]
+        return self.full_name(candidates[-1]) if candidates else None
+
+    def _plural(self, source: tuple[int, int], content: Sequence[tuple[int, int]]) -> str | None:
+        groups = [
+            p
+            for p in self.people
+            if p.label in {"ORG", "NORP"} and source[0] - PRONOUN_REACH <= p.start < source[0] and not _within(p, content)
+        ]
+        return self.full_name(groups[-1]) if groups else None
+
+    def _described(self, noun: str) -> str | None:
+        """The one person the article gave a title with this noun ("the senator" -> the person
+        titled "Senator ..."), by the roles found next to names."""
+        titled = {
+            role.person
+            for role in self.roles
+            if re.search(rf"\b{re.escape(noun)}\b", role.title.lower())
+        }
+        people = {self.full_name(Person(name, 0, 0, "PERSON")) for name in titled}
+        return people.pop() if len(people) == 1 else None
+
+    def _gender(self, name: str) -> str:
+        words = name.split()
+        if not words:
+            return "unknown"
+        title = words[0].lower()
+        if title in MALE_TITLES:
+            return "male"
+        if title in FEMALE_TITLES:
+            return "female"
+        full = self.full_name(Person(name, 0, 0, "PERSON"))
+        first = strip_title(full).split()[0] if len(strip_title(full).split()) > 1 else ""
+        return _first_name_gender(first) if first else "unknown"
+
+    def _label_of(self, name: str) -> str:
+        for person in self.people:
+            if _without_possessive(strip_title(person.name)) == name:
+                return person.label
+        return "PERSON"
+
+
+def _within(person: Person, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start <= person.start and person.end <= end for start, end in spans)
+
+
+def _without_possessive(name: str) -> str:
+    return re.sub(r"[’']s?$", "", name).strip()
+
+
+@functools.cache
+def _detector():  # type: ignore[no-untyped-def]
+    import gender_guesser.detector as detector
+
+    return detector.Detector(case_sensitive=False)
+
+
+@functools.cache
+def _first_name_gender(first: str) -> str:
+    """"male", "female" or "unknown" (androgynous and unknown names agree with any pronoun)."""
+    guess = _detector().get_gender(first)
+    if guess in {"male", "mostly_male"}:
+        return "male"
+    if guess in {"female", "mostly_female"}:
+        return "female"
+    return "unknown"
