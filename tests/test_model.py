@@ -14,6 +14,9 @@ from storylens.model import (
     Conflict,
     ConflictKind,
     DatePrecision,
+    Quote,
+    QuoteKind,
+    QuoteMention,
     RemovedLine,
     Span,
     TimelineEvent,
@@ -54,6 +57,29 @@ events = st.builds(
     st.lists(spans, max_size=3).map(tuple),
 )
 
+quotes = st.builds(
+    Quote,
+    text=texts,
+    speaker=st.none() | texts,
+    spans=st.lists(spans, max_size=3).map(tuple),
+    variants=st.lists(texts, max_size=2).map(tuple),
+    kind=st.sampled_from(QuoteKind),
+    speaker_written=st.lists(texts, max_size=3).map(tuple),
+    speaker_spans=st.lists(spans, max_size=3).map(tuple),
+)
+quote_mentions = st.builds(
+    QuoteMention,
+    article_id=texts,
+    start=st.integers(0, 10_000),
+    end=st.integers(0, 10_000),
+    text=texts,
+    speaker=st.none() | texts,
+    speaker_span=st.none() | spans,
+    speaker_text=st.none() | texts,
+    kind=st.sampled_from(QuoteKind),
+    cue=st.none() | spans,
+)
+
 
 def _round_trip(kind: type, value: object) -> object:
     return from_dict(kind, orjson.loads(orjson.dumps(to_dict(value))))
@@ -74,3 +100,27 @@ def test_conflict_and_event_round_trip(conflict: Conflict, event: TimelineEvent)
 
 def test_a_whole_briefing_round_trips(example_result: BriefingSet) -> None:
     assert _round_trip(BriefingSet, example_result) == example_result
+
+
+@settings(max_examples=100, deadline=None)
+@given(quotes, quote_mentions)
+def test_quotes_round_trip_with_speaker_as_written_and_kind(quote: Quote, mention: QuoteMention) -> None:
+    assert _round_trip(Quote, quote) == quote
+    assert _round_trip(QuoteMention, mention) == mention
+
+
+def test_quotes_stored_before_schema_1_3_load_with_defaults() -> None:
+    old = {"text": "We will win", "speaker": "Elizabeth Warren", "spans": [], "variants": []}
+    quote = from_dict(Quote, old)
+    assert quote.kind == QuoteKind.DIRECT
+    assert quote.speaker_written == () and quote.speaker_spans == ()
+    old_mention = {
+        "article_id": "a",
+        "start": 0,
+        "end": 3,
+        "text": "abc",
+        "speaker": None,
+        "speaker_span": None,
+    }
+    mention = from_dict(QuoteMention, old_mention)
+    assert mention.speaker_text is None and mention.cue is None and mention.kind == QuoteKind.DIRECT

@@ -7,11 +7,26 @@ import re
 from pathlib import Path
 
 import lxml.html
+import markupsafe
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
 
-from storylens.model import SCHEMA_VERSION, BriefingSet
+from storylens.model import (
+    SCHEMA_VERSION,
+    Article,
+    Briefing,
+    BriefingSet,
+    Quote,
+    QuoteKind,
+    Sentence,
+    Span,
+    Story,
+)
 from storylens.pipeline import brief
-from storylens.render import to_html, to_json, to_markdown
+from storylens.render import print_terminal, to_html, to_json, to_markdown
+from storylens.render.text import _md
 
 HOSTILE = """date: 2026-11-17
 source: Evil <b>Outlet</b>
@@ -94,3 +109,127 @@ def test_json_is_versioned_and_spans_are_valid(example_result: BriefingSet, tmp_
             "derivations",
             "articles",
         } <= set(briefing)
+
+
+# A story written by hand, so that the quotes section can be checked whatever the quote finder
+# finds: a direct quote whose speaker is written as a pronoun, a reported statement, an
+# unresolved speaker and an unattributed quote.
+QUOTED = (
+    "Elizabeth Warren spoke in Boston on Monday. "
+    "“We will win this fight,” she said. "
+    "The senator said that the bill would pass before the summer. "
+    "The minister said the vote would be close. "
+    "“Nobody knows what happens next,” a banner read."
+)
+
+
+def _span(text: str, words: str, article_id: str = "a1") -> Span:
+    start = text.index(words)
+    return Span(article_id, start, start + len(words))
+
+
+def _quoted_result(text: str = QUOTED, pronoun: str = "she", written: tuple[str, ...] = ()) -> BriefingSet:
+    article = Article("a1", text, "Warren in Boston", "Boston Ledger", "a1.txt", "text")
+    sentences = tuple(
+        Sentence("a1", index, match.start(), match.end(), match.group())
+        for index, match in enumerate(re.finditer(r"[^.]+[.]", text))
+    )
+    quotes = (
+        Quote(
+            "We will win this fight",
+            "Elizabeth Warren",
+            (_span(text, "We will win this fight"),),
+            (),
+            QuoteKind.DIRECT,
+            (pronoun, *written),
+            (_span(text, pronoun),),
+        ),
+        Quote(
+            "the bill would pass before the summer",
+            "Elizabeth Warren",
+            (_span(text, "the bill would pass before the summer"),),
+            (),
+            QuoteKind.INDIRECT,
+            ("The senator",),
+            (_span(text, "The senator"),),
+        ),
+        Quote(
+            "the vote would be close",
+            None,
+            (_span(text, "the vote would be close"),),
+            (),
+            QuoteKind.INDIRECT,
+            ("The minister",),
+            (_span(text, "The minister"),),
+        ),
+        Quote("Nobody knows what happens next", None, (_span(text, "Nobody knows what happens next"),), ()),
+    )
+    story = Story("s1", ("a1",), "Warren", None, None)
+    briefing = Briefing(story, (), (), (), (), quotes, (), (), (article,), sentences)
+    return BriefingSet((briefing,), ())
+
+
+def _quote_rows(html: str) -> list[lxml.html.HtmlElement]:
+    return list(lxml.html.fromstring(html).xpath("//table[@class='quotes']//tr[contains(@class, 'quote')]"))
+
+
+def test_quotes_show_the_person_and_the_speaker_as_written() -> None:
+    html = to_html(_quoted_result())
+    tree = lxml.html.fromstring(html)
+    direct, reported, unresolved, unattributed = _quote_rows(html)
+    speaker = direct.xpath("td[@class='speaker']")[0].text_content()
+    assert "Elizabeth Warren" in speaker and "written as “she”" in speaker
+    link = direct.xpath(".//a[@class='as-written']")[0]
+    assert link.text_content() == "“she”"
+    target = tree.get_element_by_id(link.get("href")[1:])  # the sentence, with the pronoun marked
+    assert "sent" in target.get("class") and target.xpath("mark[@class='speaker']/text()") == ["she"]
+    assert "written as “The senator”" in reported.text_content()
+    assert "“The minister”" in unresolved.text_content() and "unresolved" in unresolved.text_content()
+    assert "unattributed" in unattributed.xpath("td")[0].text_content()
+    assert unattributed.xpath("td")[1].text_content() == "“Nobody knows what happens next”"
+
+
+def test_reported_speech_is_never_put_in_quotation_marks() -> None:
+    result = _quoted_result()
+    for row in _quote_rows(to_html(result))[1:3]:
+        words = row.xpath("td")[1].text_content()
+        assert words.startswith("reported: ") and not set(words) & set('“”"')
+    markdown = to_markdown(result)
+    assert "- Elizabeth Warren — written as “she”: “We will win this fight” (Boston Ledger)" in markdown
+    assert "Elizabeth Warren — written as “The senator”: reported: the bill would pass before" in markdown
+    assert "“the bill would pass" not in markdown
+    assert "- “The minister” (unresolved): reported: the vote would be close (Boston Ledger)" in markdown
+    assert "- unattributed: “Nobody knows what happens next” (Boston Ledger)" in markdown
+
+
+def test_the_terminal_view_names_the_speaker_as_written() -> None:
+    console = Console(record=True, width=200)
+    print_terminal(_quoted_result(), console)
+    shown = console.export_text()
+    assert "Elizabeth Warren — written as “she”: “We will win this fight”" in shown
+    assert "“The minister” (unresolved): reported: the vote would be close" in shown
+
+
+def test_hostile_speaker_text_is_escaped() -> None:
+    hostile = "<script>alert('speaker')</script>"
+    text = QUOTED.replace("she said", f"{hostile} said")
+    result = _quoted_result(text, pronoun=hostile, written=("<img src=x onerror=alert(1)>",))
+    html = to_html(result)
+    tree = lxml.html.fromstring(html)
+    assert tree.xpath("//script") == [] and tree.xpath("//img") == []
+    assert "&lt;script&gt;alert(&#39;speaker&#39;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert re.search(r"(?<!\\)<", to_markdown(result)) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=30))
+def test_every_speaker_as_written_appears_escaped(written: str) -> None:
+    result = _quoted_result(written=(written,))
+    shown = " ".join(written.split())
+    html = to_html(result)
+    markdown = to_markdown(result)
+    if shown:
+        assert f"“{markupsafe.escape(shown)}”" in html
+        assert f"“{_md(shown)}”" in markdown
+    assert "<script" not in html.lower()  # the template has no script: one here came from the text

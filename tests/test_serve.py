@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 from conftest import EXAMPLES
 
 fastapi = pytest.importorskip("fastapi", reason="install storylens[serve]")
 from fastapi.testclient import TestClient  # noqa: E402
 
+from storylens.model import Article, Briefing, Quote, QuoteKind, Sentence, Span, Story  # noqa: E402
 from storylens.serve import intake  # noqa: E402
 from storylens.serve.app import create_app  # noqa: E402
+from storylens.serve.store import Store  # noqa: E402
 from storylens.serve.watch import FolderWatcher  # noqa: E402
 
 ARTICLE = {
@@ -120,9 +125,6 @@ def test_watched_folder_takes_new_and_changed_files(tmp_path: Path) -> None:
 
 
 def test_a_story_that_changes_id_leaves_an_alias(tmp_path: Path) -> None:
-    from storylens.model import Briefing, Story
-    from storylens.serve.store import Store
-
     def briefing(story_id: str, articles: tuple[str, ...]) -> Briefing:
         return Briefing(Story(story_id, articles, "label", None, None), (), (), (), (), (), (), (), ())
 
@@ -134,3 +136,59 @@ def test_a_story_that_changes_id_leaves_an_alias(tmp_path: Path) -> None:
     store.replace_briefings([briefing("s-newer", ("a-1", "a0", "a1", "a2")), briefing("s-other", ("a9",))])
     assert store.resolve_story("s-old") == "s-newer"  # old links follow every move
     store.close()
+
+
+def _quoted_briefing() -> Briefing:
+    text = "Elizabeth Warren spoke in Boston. “We will win this fight,” she said."
+    article = Article("a1", text, "Warren in Boston", "Boston Ledger", "a1.txt", "text")
+    sentences = (Sentence("a1", 0, 0, 33, text[:33]), Sentence("a1", 1, 34, len(text), text[34:]))
+    she = text.index("she")
+    words = text.index("We will")
+    quote = Quote(
+        "We will win this fight",
+        "Elizabeth Warren",
+        (Span("a1", words, words + 22),),
+        (),
+        QuoteKind.DIRECT,
+        ("she",),
+        (Span("a1", she, she + 3),),
+    )
+    story = Story("s-quoted", ("a1",), "Warren", None, None)
+    return Briefing(story, (), (), (), (), (quote,), (), (), (article,), sentences)
+
+
+def test_briefings_stored_before_schema_1_3_still_load_and_render(tmp_path: Path) -> None:
+    """A store written before quotes kept the speaker as written: those fields are missing from
+    its JSON, and the records load with their defaults."""
+    db = tmp_path / "old.db"
+    store = Store(db)
+    store.add_articles(_quoted_briefing().articles)
+    store.replace_briefings([_quoted_briefing()])
+    store.close()
+    with sqlite3.connect(db) as connection:
+        (data,) = connection.execute("SELECT data FROM briefings").fetchone()
+        old = orjson.loads(data)
+        for quote in old["quotes"]:
+            for name in ("kind", "speaker_written", "speaker_spans"):
+                del quote[name]
+        connection.execute("UPDATE briefings SET data = ?", (orjson.dumps(old),))
+    app = create_app(db)
+    with TestClient(app) as client:
+        (loaded,) = app.state.storylens.store.briefings()
+        assert loaded.quotes[0].kind == QuoteKind.DIRECT and loaded.quotes[0].speaker_written == ()
+        page = client.get("/stories/s-quoted")
+        assert page.status_code == 200
+        assert "Elizabeth Warren" in page.text and "written as" not in page.text
+
+
+def test_story_page_links_the_speaker_as_written_to_the_article(client: TestClient) -> None:
+    briefing = _quoted_briefing()
+    store = client.app_state.store  # type: ignore[attr-defined]
+    store.add_articles(briefing.articles)
+    store.replace_briefings([briefing])
+    page = client.get("/stories/s-quoted").text
+    link = re.search(r'<a class="as-written" href="([^"]+)"[^>]*>“she”</a>', page)
+    assert link is not None and "Elizabeth Warren" in page
+    path, anchor = link.group(1).split("#")
+    article_page = client.get(path).text
+    assert re.search(rf'<span class="sent" id="{anchor}">[^<]*<mark class="speaker">she</mark>', article_page)

@@ -147,6 +147,7 @@ def test_upload_read_briefing_click_citation_and_conflict(server: Server, browse
 
     page.click("a.story-link:has-text('Robert Hallam')")
     page.wait_for_selector("ol.summary")
+    story_url = page.url
     assert page.locator(".conflict-card").count() == 2
     _shot(page, "2-briefing")
 
@@ -177,6 +178,22 @@ def test_upload_read_briefing_click_citation_and_conflict(server: Server, browse
     assert removed.is_visible()
     assert page.locator("table.diff mark.changed").count() > 0  # the rewrite against its source
     _shot(page, "5-article")
+
+    page.goto(story_url)
+    written = page.locator("table.quotes a.as-written").first  # the speaker as the source wrote it
+    speaker_target = written.get_attribute("href").split("#")[1]
+    written.click()
+    page.wait_for_url(f"**/articles/*#{speaker_target}")
+    assert _target_id(page) == speaker_target
+    assert page.locator(f"[id='{speaker_target}'] mark.speaker").count() >= 1
+    _shot(page, "6-speaker")
+
+    page.set_viewport_size({"width": 375, "height": 800})  # a phone: nothing runs off the side
+    for url in (story_url, page.url, server.url + "/"):
+        page.goto(url)
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], url
+    _shot(page, "7-phone")
 
 
 def test_script_in_article_text_never_runs(server: Server, browser: object) -> None:

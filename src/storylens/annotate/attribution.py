@@ -41,7 +41,7 @@ class Attribution:
     source: tuple[int, int] | None
     cue: tuple[int, int] | None
     direct: bool
-    source_token: int | None = None  # token index of the source's head, for resolution
+    source_head: tuple[int, int] | None = None  # the source's head word with its compound name parts
 
 
 @functools.cache
@@ -118,7 +118,11 @@ def quoted_regions(text: str) -> Fragments:
 
 
 def _cue_attributions(doc: Doc, cut: float, regions: Fragments) -> Iterator[Attribution]:
+    """Attributions led by a cue outside quotation marks: a "said" inside a quote is the quoted
+    speaker's own report, and belongs to the quote's speaker."""
     for token in doc:
+        if any(start <= token.idx < end for start, end in regions):
+            continue
         if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
             yield _according_to(token, regions)
         elif is_cue_candidate(token) and cue_score(token) >= cut:
@@ -155,10 +159,21 @@ def _attribution(
 ) -> Attribution:
     content = _trimmed(doc.text, content)
     direct = _inside_share(content, regions) >= 0.5
-    source_span = (source.left_edge.idx, _end(source.right_edge)) if source is not None else None
-    if source is not None:
-        source_span = _trim_span(doc.text, source_span)
-    return Attribution(content, source_span, cue, direct, source.i if source is not None else None)
+    if source is None:
+        return Attribution(content, None, cue, direct)
+    if source.tag_ in {"WP", "WDT"} and source.head.dep_ == "relcl":
+        source = source.head.head  # "Trump, who said ...": the speaker is the noun "who" stands for
+    source_span = _trim_span(doc.text, (source.left_edge.idx, _end(source.right_edge)))
+    return Attribution(content, source_span, cue, direct, _head_name(source))
+
+
+def _head_name(head: Token) -> tuple[int, int]:
+    """The head word of a speaker with the compound words before it: "Pat Caddell" in "longtime
+    Democratic pollster Pat Caddell", "Tester" in "Tester, a Democrat"."""
+    first = head
+    while first.i > 0 and first.nbor(-1).dep_ in {"compound", "flat"} and first.nbor(-1).head.i in {head.i, first.i}:
+        first = first.nbor(-1)
+    return first.idx, _end(head)
 
 
 def _source_of(verb: Token) -> Token | None:
@@ -184,11 +199,24 @@ def _quoted_passages(doc: Doc, regions: Fragments, found: Sequence[Attribution],
     for region in regions:
         if any(_overlap(a.content, (region,)) >= 0.5 * (region[1] - region[0]) for a in found):
             continue
+        credit = _dash_credit(doc.text, region)
+        if credit is not None:
+            yield Attribution((region,), credit, None, True, credit)
+            continue
         owner = _owner_of(doc, region, claimed)
         if owner is None:
             yield Attribution((region,), None, None, True)
         else:
-            yield Attribution((region,), owner.source, owner.cue, True, owner.source_token)
+            yield Attribution((region,), owner.source, owner.cue, True, owner.source_head)
+
+
+# A quote credited with a dash after it: “...” ― Stephanie Egan (letters, vox pops, epigraphs).
+DASH_CREDIT = re.compile(r"[”\"»]?[.,]?[ \t]*[―—–-]{1,2}[ \t]*([A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,3})")
+
+
+def _dash_credit(text: str, region: tuple[int, int]) -> tuple[int, int] | None:
+    found = DASH_CREDIT.match(text, region[1])
+    return (found.start(1), found.end(1)) if found else None
 
 
 def _owner_of(doc: Doc, region: tuple[int, int], claimed: Sequence[Attribution]) -> Attribution | None:

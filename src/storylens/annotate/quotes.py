@@ -38,7 +38,7 @@ def find_quotes(
 
 def _quote(article_id: str, text: str, found: Attribution, resolver: SpeakerResolver) -> QuoteMention:
     start, end = found.content[0][0], found.content[-1][1]
-    speaker = resolver.resolve(found.source, found.content) if found.source else None
+    speaker = resolver.resolve(found.source, found.content, found.source_head) if found.source else None
     source = Span(article_id, *found.source) if found.source else None
     return QuoteMention(
         article_id=article_id,
@@ -101,5 +101,5 @@ def _shifted(found: Attribution, offset: int) -> Attribution:
         source=move(found.source) if found.source else None,
         cue=move(found.cue) if found.cue else None,
         direct=found.direct,
-        source_token=found.source_token,
+        source_head=move(found.source_head) if found.source_head else None,
     )

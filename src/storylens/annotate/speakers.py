@@ -54,17 +54,30 @@ class SpeakerResolver:
         self.roles = roles
         self.speakers: list[Person] = []  # resolved speakers of earlier attributions
 
-    def resolve(self, source: tuple[int, int], content: Sequence[tuple[int, int]]) -> str | None:
-        written = self.text[source[0] : source[1]]
-        inside = [p for p in self.people if source[0] <= p.start and p.end <= source[1]]
-        if inside:
-            head = next((p for p in reversed(inside) if p.label == "PERSON"), inside[-1])
-            name = self.full_name(head)
-        else:
-            name = self._by_reference(written, source, content)
+    def resolve(
+        self, source: tuple[int, int], content: Sequence[tuple[int, int]], head: tuple[int, int] | None = None
+    ) -> str | None:
+        """The person the speaker written at `source` (head word at `head`) refers to."""
+        head = head or source
+        name = self._named(source, head)
+        if name is None:
+            name = self._by_reference(self.text[head[0] : head[1]], source, content)
         if name is not None:
             self.speakers.append(Person(name, source[0], source[1], self._label_of(name)))
         return name
+
+    def _named(self, source: tuple[int, int], head: tuple[int, int]) -> str | None:
+        """The name the speaker's head word belongs to: a recognised mention over it, else the
+        head itself when it is capitalised mid-phrase or a name the article gave a person."""
+        over_head = [p for p in self.people if p.start < head[1] and head[0] < p.end]
+        if over_head:
+            return self.full_name(over_head[-1])
+        written = self.text[head[0] : head[1]]
+        if not written[:1].isupper() or written.lower() in PRONOUN_GENDER or written.lower() in PLURAL_PRONOUNS:
+            return None
+        if written.lower() in {"i", "you", "we", "it", "who", "this", "that"}:
+            return None
+        return self.full_name(Person(written, head[0], head[1], "PERSON"))
 
     def full_name(self, person: Person) -> str:
         """The fullest way the article writes this person; a bare surname becomes a full name
@@ -82,15 +95,14 @@ class SpeakerResolver:
             return bare if len(bare.split()) > 1 else bare
         return max([*fuller, bare], key=lambda n: (len(n.split()), len(n)))
 
-    def _by_reference(self, written: str, source: tuple[int, int], content: Sequence[tuple[int, int]]) -> str | None:
-        words = written.lower().split()
-        if len(words) == 1 and words[0] in PRONOUN_GENDER:
-            return self._pronoun(PRONOUN_GENDER[words[0]], source, content)
-        if len(words) == 1 and words[0] in PLURAL_PRONOUNS:
+    def _by_reference(self, head: str, source: tuple[int, int], content: Sequence[tuple[int, int]]) -> str | None:
+        """A pronoun or a description: "she", "they", "the senator" (head word given)."""
+        word = head.lower().strip(",.")
+        if word in PRONOUN_GENDER:
+            return self._pronoun(PRONOUN_GENDER[word], source, content)
+        if word in PLURAL_PRONOUNS:
             return self._plural(source, content)
-        if words and words[0] in {"the", "a", "an", "his", "her", "their"}:
-            return self._described(words[-1].strip(",."))
-        return None
+        return self._described(word) if word.isalpha() else None
 
     def _pronoun(self, gender: str, source: tuple[int, int], content: Sequence[tuple[int, int]]) -> str | None:
         def fits(person: Person) -> bool:

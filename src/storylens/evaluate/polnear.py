@@ -175,8 +175,10 @@ _NOT_NAMES = frozenset("the a an his her their its this that these those he she 
 
 
 def proper_name(source: str) -> str | None:
-    """The last run of capitalised words in a gold Source ("longtime Democratic pollster Pat
-    Caddell" -> "Pat Caddell"), or None when it holds no name ("he", "the campaign")."""
-    runs = re.findall(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*", source)
+    """The last run of capitalised words in a gold Source before any apposition ("longtime
+    Democratic pollster Pat Caddell" -> "Pat Caddell", "Rep. Jim Clyburn (D-S.C.), the assistant
+    leader" -> "Rep. Jim Clyburn"), or None when it holds no name ("he", "the campaign")."""
+    head = re.split(r"[,(—–]", source, maxsplit=1)[0]
+    runs = re.findall(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*", head)
     named = [run for run in runs if run.split()[-1].lower() not in _NOT_NAMES]
     return named[-1] if named else None

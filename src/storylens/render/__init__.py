@@ -41,6 +41,7 @@ def environment() -> jinja2.Environment:
         roles=views.article_roles,
         kind_name=views.kind_name,
         spin=views.spin_evidence,
+        wordings=views.speaker_wordings,
     )
     return env
 

@@ -8,9 +8,17 @@ from rich.console import Console
 from rich.markup import escape
 
 from storylens.model import Briefing, BriefingSet
-from storylens.render.views import derivation_phrase, excerpt, outlets, spin_evidence
+from storylens.render.views import (
+    derivation_phrase,
+    excerpt,
+    outlets,
+    quote_words,
+    speaker_phrase,
+    spin_evidence,
+)
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
+TERMINAL_QUOTES = 5  # the short view names the most widely carried quotes only
 
 
 def _md(text: str) -> str:
@@ -60,7 +68,8 @@ def _story_markdown(b: Briefing) -> list[str]:
         out += ["", "### Quotes", ""]
         for quote in b.quotes:
             sources = ", ".join(dict.fromkeys(names[s.article_id] for s in quote.spans))
-            out.append(f"- {_md(quote.speaker or 'unattributed')}: “{_md(quote.text)}” ({_md(sources)})")
+            words = _md(quote_words(quote))
+            out.append(f"- {_md(speaker_phrase(quote, by_id))}: {words} ({_md(sources)})")
     out += ["", "### Who's who", ""]
     for entity in b.entities:
         if entity.label not in {"PERSON", "ORG", "GPE", "LOC"}:
@@ -85,7 +94,7 @@ def _story_markdown(b: Briefing) -> list[str]:
 
 
 def print_terminal(result: BriefingSet, console: Console) -> None:
-    """A short view: per story its summary lines, conflicts and copies."""
+    """A short view: per story its summary lines, conflicts, main quotes and copies."""
     for b in result.briefings:
         names = outlets(b)
         console.rule(f"[bold]{escape(b.story.label)}[/] ({len(b.articles)} articles)")
@@ -96,6 +105,10 @@ def print_terminal(result: BriefingSet, console: Console) -> None:
             console.print(
                 f"[red]conflict ({conflict.kind.value}):[/] {escape(conflict.explanation)}", highlight=False
             )
+        by_id = {a.id: a for a in b.articles}
+        for quote in b.quotes[:TERMINAL_QUOTES]:
+            speaker = escape(speaker_phrase(quote, by_id))
+            console.print(f"[cyan]{speaker}:[/] {escape(quote_words(quote))}", highlight=False)
         for d in b.derivations:
             console.print(f"[dim]{escape(derivation_phrase(d, names))}[/]", highlight=False)
     for failure in result.failures:

@@ -9,7 +9,17 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from storylens.model import Article, Briefing, Derivation, DerivationKind, Sentence, Span, SpinKind
+from storylens.model import (
+    Article,
+    Briefing,
+    Derivation,
+    DerivationKind,
+    Quote,
+    QuoteKind,
+    Sentence,
+    Span,
+    SpinKind,
+)
 from storylens.summarize import disputed_spans
 
 
@@ -91,11 +101,22 @@ def article_segments(article: Article, briefing: Briefing) -> list[Segment]:
 
 
 def _marks(article_id: str, briefing: Briefing) -> list[tuple[int, int, str]]:
+    """Conflict spans, and the speakers of quotes as written where no conflict covers them
+    (marks do not nest; a conflict matters more)."""
     marks = []
     for conflict in briefing.conflicts:
         for span in (conflict.first, conflict.second):
             if span.article_id == article_id:
                 marks.append((span.start, span.end, "conflict"))
+    speakers = {
+        (span.start, span.end)
+        for quote in briefing.quotes
+        for span in quote.speaker_spans
+        if span.article_id == article_id and span.end > span.start
+    }
+    for start, end in sorted(speakers):
+        if not any(start < c_end and c_start < end for c_start, c_end, _ in marks):
+            marks.append((start, end, "speaker"))
     return sorted(marks)
 
 
@@ -114,6 +135,45 @@ def _pieces(
     if cursor < end:
         pieces.append((text[cursor:end], None))
     return tuple(pieces)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """One way the sources wrote a quote's speaker ("she", "the senator"), and where."""
+
+    text: str
+    spans: tuple[Span, ...]  # empty where no source span of that wording travels with the quote
+
+
+def speaker_wordings(quote: Quote, articles: dict[str, Article]) -> list[Wording]:
+    """Each distinct wording of the speaker (case and spacing aside), with its source spans."""
+    found: dict[str, tuple[str, list[Span]]] = {}
+    for written in quote.speaker_written:
+        text = " ".join(written.split())
+        if text:
+            found.setdefault(text.lower(), (text, []))
+    for span in quote.speaker_spans:
+        if span.article_id in articles:
+            text = " ".join(excerpt(span, articles).split())
+            if text:
+                found.setdefault(text.lower(), (text, []))[1].append(span)
+    return [Wording(text, tuple(spans)) for text, spans in found.values()]
+
+
+def speaker_phrase(quote: Quote, articles: dict[str, Article]) -> str:
+    """ "Elizabeth Warren — written as “she”, “the senator”", "“the minister” (unresolved)" or
+    "unattributed", as plain text (Markdown and the terminal escape it)."""
+    written = ", ".join(f"“{w.text}”" for w in speaker_wordings(quote, articles))
+    if quote.speaker:
+        return f"{quote.speaker} — written as {written}" if written else quote.speaker
+    return f"{written} (unresolved)" if written else "unattributed"
+
+
+def quote_words(quote: Quote) -> str:
+    """A direct quote inside quotation marks; reported speech labelled, never put in them."""
+    if quote.kind == QuoteKind.INDIRECT:
+        return f"reported: {quote.text}"
+    return f"“{quote.text}”"
 
 
 PARTIAL_BELOW = 0.8  # a reprint that carries less of its source than this is a partial one
