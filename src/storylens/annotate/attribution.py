@@ -102,8 +102,10 @@ def find_attributions(doc: Doc, threshold: float | None = None) -> list[Attribut
     covers."""
     cut = cue_weights()["threshold"] if threshold is None else threshold
     regions = quoted_regions(doc.text)
-    found = [a for a in _cue_attributions(doc, cut, regions) if a.content]
-    found.extend(_quoted_passages(doc, regions, found, cut))
+    led = list(_cue_attributions(doc, cut, regions))
+    # A cue with no content of its own ("As Joel Pollak observed:") can still own the quote after it.
+    found = [a for a in led if a.content]
+    found.extend(_quoted_passages(doc, regions, led))
     return sorted(found, key=lambda a: a.content[0])
 
 
@@ -163,8 +165,20 @@ def _attribution(
         return Attribution(content, None, cue, direct)
     if source.tag_ in {"WP", "WDT"} and source.head.dep_ == "relcl":
         source = source.head.head  # "Trump, who said ...": the speaker is the noun "who" stands for
-    source_span = _trim_span(doc.text, (source.left_edge.idx, _end(source.right_edge)))
-    return Attribution(content, source_span, cue, direct, _head_name(source))
+    return Attribution(content, _source_span(source, cue, content), cue, direct, _head_name(source))
+
+
+def _source_span(source: Token, cue: tuple[int, int], content: Fragments) -> tuple[int, int]:
+    """The speaker's noun phrase, less a relative clause that holds the cue or the content
+    ("an architect who said he was stiffed ..., saying, “...”" -> "an architect")."""
+    end = _end(source.right_edge)
+    for child in source.children:
+        if child.dep_ not in {"relcl", "acl"} or child.i < source.i:
+            continue
+        span = ((child.left_edge.idx, _end(child.right_edge)),)
+        if _overlap(span, (cue,)) or _overlap(span, content):
+            end = min(end, child.left_edge.idx)
+    return _trim_span(source.doc.text, (source.left_edge.idx, end))
 
 
 def _head_name(head: Token) -> tuple[int, int]:
@@ -192,18 +206,18 @@ def _source_of(verb: Token) -> Token | None:
     return None
 
 
-def _quoted_passages(doc: Doc, regions: Fragments, found: Sequence[Attribution], cut: float) -> Iterator[Attribution]:
+def _quoted_passages(doc: Doc, regions: Fragments, led: Sequence[Attribution]) -> Iterator[Attribution]:
     """Quoted passages that no cue's content covers, with the speaker of the nearest attribution
     that can claim them."""
-    claimed = [a for a in found if a.source is not None]
+    claimed = [a for a in led if a.source is not None and a.cue is not None]
     for region in regions:
-        if any(_overlap(a.content, (region,)) >= 0.5 * (region[1] - region[0]) for a in found):
+        if any(_overlap(a.content, (region,)) >= 0.5 * (region[1] - region[0]) for a in led):
             continue
         credit = _dash_credit(doc.text, region)
         if credit is not None:
             yield Attribution((region,), credit, None, True, credit)
             continue
-        owner = _owner_of(doc, region, claimed)
+        owner = _owner_of(doc, region, regions, claimed)
         if owner is None:
             yield Attribution((region,), None, None, True)
         else:
@@ -211,7 +225,9 @@ def _quoted_passages(doc: Doc, regions: Fragments, found: Sequence[Attribution],
 
 
 # A quote credited with a dash after it: “...” ― Stephanie Egan (letters, vox pops, epigraphs).
-DASH_CREDIT = re.compile(r"[”\"»]?[.,]?[ \t]*[―—–-]{1,2}[ \t]*([A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,3})")
+DASH_CREDIT = re.compile(
+    r"[”\"»]?[.,]?[^\S\n]*[―—–-]{1,2}[^\S\n]*([A-Z][\w.’'-]*(?:[^\S\n]+[A-Z][\w.’'-]*){0,3})"
+)
 
 
 def _dash_credit(text: str, region: tuple[int, int]) -> tuple[int, int] | None:
@@ -219,20 +235,47 @@ def _dash_credit(text: str, region: tuple[int, int]) -> tuple[int, int] | None:
     return (found.start(1), found.end(1)) if found else None
 
 
-def _owner_of(doc: Doc, region: tuple[int, int], claimed: Sequence[Attribution]) -> Attribution | None:
-    """The attribution a bare quoted passage belongs to: one whose cue is in the passage's own
-    sentence, else the nearest earlier one in the same or the previous paragraph."""
+# An attribution this close after a quote, on its line, is the quote's own ("“...,” he said").
+TRAILING_REACH = 80
+
+
+def _owner_of(
+    doc: Doc, region: tuple[int, int], regions: Fragments, claimed: Sequence[Attribution]
+) -> Attribution | None:
+    """The attribution a bare quoted passage belongs to, nearest first: a cue right after it on
+    its line, a cue before it on its line after the previous quote, a cue in its sentence, else
+    the last one in the lines before it, up to the previous paragraph."""
     text = doc.text
+    line_start = text.rfind("\n", 0, region[0]) + 1
+    line_end = text.find("\n", region[1]) % (len(text) + 1)
+    next_quote = min((r[0] for r in regions if r[0] > region[1]), default=len(text))
+    after = [a for a in claimed if region[1] <= _cue_start(a) < min(line_end, next_quote, region[1] + TRAILING_REACH)]
+    if after:
+        return after[0]
+    previous_quote = max((r[1] for r in regions if r[1] < region[0]), default=line_start)
+    before = [a for a in claimed if max(line_start, previous_quote) <= _cue_start(a) < region[0]]
+    if before:
+        return before[-1]
     sentence = doc.char_span(region[0], region[1], alignment_mode="expand")
     if sentence is not None:
         first, last = sentence[0].sent.start_char, sentence[-1].sent.end_char
-        same = [a for a in claimed if a.cue is not None and first <= a.cue[0] < last]
+        same = [a for a in claimed if first <= _cue_start(a) < last]
         if same:
-            return min(same, key=lambda a: abs(a.cue[0] - region[0]) if a.cue else 0)
-    paragraph_start = text.rfind("\n", 0, max(region[0] - 2, 0)) + 1
-    window_start = text.rfind("\n", 0, max(paragraph_start - 2, 0)) + 1
-    earlier = [a for a in claimed if a.cue is not None and window_start <= a.cue[0] < region[0]]
+            return min(same, key=lambda a: abs(_cue_start(a) - region[0]))
+    earlier = [a for a in claimed if _previous_paragraph_start(text, line_start) <= _cue_start(a) < region[0]]
     return earlier[-1] if earlier else None
+
+
+def _cue_start(found: Attribution) -> int:
+    return found.cue[0] if found.cue else -1
+
+
+def _previous_paragraph_start(text: str, line_start: int) -> int:
+    """Where the paragraph before the line at `line_start` begins, blank lines skipped."""
+    cursor = line_start - 1
+    while cursor > 0 and text[cursor - 1] == "\n":
+        cursor -= 1
+    return text.rfind("\n", 0, max(cursor, 0)) + 1
 
 
 def _span_of(tokens: Iterator[Token]) -> Fragments:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from dataclasses import dataclass, field
 import logging
 import re
 from collections import Counter, defaultdict
@@ -16,11 +17,10 @@ from collections.abc import Iterable
 
 from storylens.annotate.names import (
     acronym_of,
-    first_name_only,
+    clean_name,
     name_parts,
     plain,
     same_person,
-    strip_title,
 )
 from storylens.errors import MissingExtraError
 from storylens.model import Annotation, Entity, Mention, Role, RoleMention, Span
@@ -60,52 +60,81 @@ def find_mentions(articles: Iterable[tuple[str, str]]) -> dict[str, tuple[Mentio
 
 
 def merge_entities(mentions: Iterable[Mention]) -> tuple[Entity, ...]:
-    """One entity per real-world name across articles; people merge by surname and first name."""
-    groups: list[list[Mention]] = []
-    # Full names first, so that a lone surname meets every person it could name.
-    for mention in sorted(mentions, key=lambda m: -len(name_parts(m.text))):
-        group = _find_group(groups, mention)
-        if group is None:
-            groups.append([mention])
-        else:
-            group.append(mention)
+    """One entity per real-world name across articles: spans that are no name are dropped; full
+    names of people merge when they can be one person; a lone surname or first name joins the
+    person it names in its own article first, then in the story; other names merge by their
+    plain form, acronym or spelling. Each entity's type is the majority over its fullest forms."""
+    groups = group_mentions(list(mentions))
     return tuple(_entity(index, group) for index, group in enumerate(groups))
 
 
-def _find_group(groups: list[list[Mention]], mention: Mention) -> list[Mention] | None:
-    """The group a mention joins, or None to start one. A person joins the one person whose name
-    fits (spaCy often mislabels a lone surname, so one-word names of any label are tried as
-    people too); a surname that fits several people stays on its own. Other names join a group
-    with the same plain form or of which they are the acronym."""
-    one_word = len(mention.text.split()) == 1
-    if mention.label == "PERSON" or one_word:
-        people = [g for g in groups if g[0].label == "PERSON" and same_person(g[0].text, mention.text)]
-        if not people and one_word:
-            people = [
-                g for g in groups if g[0].label == "PERSON" and first_name_only(mention.text, g[0].text)
-            ]
-        if len(people) == 1:
-            return people[0]
-        if people:
-            return None
-    name = plain(strip_title(mention.text))
-    for group in groups:
-        head = group[0]
-        if plain(strip_title(head.text)) == name or acronym_of(mention.text, head.text):
-            return group
-    return None
-
-
-def _entity(index: int, group: list[Mention]) -> Entity:
-    labels = Counter(mention.label for mention in group)
-    names = Counter(re.sub(r"^[Tt]he\s+", "", strip_title(mention.text)) for mention in group)
+def _entity(index: int, group: list[Named]) -> Entity:
+    names = Counter(n.name for n in group)
     longest = max(names, key=lambda name: (len(name.split()), names[name]))
-    aliases = tuple(sorted({m.text for m in group if plain(m.text) != plain(longest)}))
-    spans = tuple(Span(m.article_id, m.start, m.end) for m in group)
-    return Entity(f"e{index}", longest, labels.most_common(1)[0][0], aliases, spans)
+    aliases = tuple(sorted({n.name for n in group if plain(n.name) != plain(longest)}))
+    spans = tuple(Span(n.mention.article_id, n.mention.start, n.mention.end) for n in group)
+    return Entity(f"e{index}", longest, majority_label(group), aliases, spans)
 
 
-def entity_lookup(entities: Iterable[Entity]) -> dict[tuple[str, int], Entity]:
+# --- grouping mentions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Named:
+    """A mention with the name it holds (cleaned) and that name's person form (title and suffix
+    off, lowercase, plain letters: "President George W. Bush's" -> "george w bush")."""
+
+    mention: Mention
+    name: str
+    person: str
+
+
+@dataclass
+class Story:
+    """What the grouping knows about a story's names: label votes per plain name, full names of
+    people with their person cluster, and where each person's full name is written."""
+
+    votes: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    cluster_of: dict[str, int] = field(default_factory=dict)  # person form -> cluster
+    written_at: dict[tuple[str, int], list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_surname: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+def group_mentions(mentions: list[Mention]) -> list[list[Named]]:
+    named = [n for n in map(_named, mentions) if n is not None]
+    story = Story()
+    for n in named:
+        story.votes[plain(n.name)][n.mention.label] += 1
+    named = _unfuse(named, story)
+    _cluster_people(named, story)
+    people: dict[int, list[Named]] = defaultdict(list)
+    others: list[Named] = []
+    for n in named:
+        cluster = story.cluster_of.get(n.person)
+        if cluster is None and len(n.person.split()) == 1:
+            cluster = _lone_name_person(n, story)
+        if cluster is None:
+            others.append(n)
+        else:
+            people[cluster].append(n)
+    return [*people.values(), *_group_others(others, story)]
+
+
+def _named(mention: Mention) -> Named | None:
+    name = clean_name(mention.text)
+    if name is None:
+        return None
+    return Named(mention, name, " ".join(name_parts(name)))
+
+
+def majority_label(group: Iterable[Named]) -> str:
+    """The label most of the group's fullest forms carry: spaCy types a lone "Thompson" ORG or
+    "Klitschko" NORP where it types "Tony Thompson" a PERSON, so short forms do not vote when
+    a longer one is there."""
+    members = list(group)
+    most_words = max(len(n.name.split()) for n in members)
+    return Counter(n.mention.label for n in members if len(n.name.split()) == most_words).most_common(1)[0][0]
+entities: Iterable[Entity]) -> dict[tuple[str, int], Entity]:
     """The entity of each mention, keyed by (article id, start offset)."""
     table: dict[tuple[str, int], Entity] = {}
     for entity in entities:

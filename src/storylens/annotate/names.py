@@ -3,9 +3,12 @@ surname-only mentions, initials and acronyms."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
+from ftfy.badness import is_bad
+from nameparser import HumanName
 from rapidfuzz import fuzz
 
 from storylens.annotate.roles import ROLE_NOUNS
@@ -135,10 +138,21 @@ def strip_title(name: str) -> str:
 
 
 def name_parts(name: str) -> list[str]:
-    """Words of a person's name, hyphenated surnames kept whole ("Thomas-Greenfield")."""
-    decomposed = unicodedata.normalize("NFKD", strip_title(name).lower())
+    """Words of a person's name, first to last, hyphenated surnames kept whole
+    ("Thomas-Greenfield"), without titles, nicknames in brackets or suffixes ("Jr.")."""
+    return list(_parts(strip_title(name)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _parts(name: str) -> tuple[str, ...]:
+    words = name.split()
+    if len(words) > 1:
+        parsed = HumanName(name)
+        kept = " ".join(p for p in (parsed.first, parsed.middle, parsed.last) if p)
+        words = kept.split() or words
+    decomposed = unicodedata.normalize("NFKD", " ".join(words).lower())
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return bare.replace(".", " ").split()
+    return tuple(bare.replace(".", " ").split())
 
 
 def same_person(first: str, second: str) -> bool:
@@ -163,7 +177,18 @@ def first_names_match(a: str, b: str) -> bool:
         return True
     if short_form:  # "Tony" is Anthony, and so Antony
         return fuzz.ratio(a, b) >= SHORT_FORM_SPELLING_RATIO
-    return len(a) == len(b) and fuzz.ratio(a, b) >= FIRST_NAME_SPELLING_RATIO
+    if len(a) == len(b):
+        return fuzz.ratio(a, b) >= FIRST_NAME_SPELLING_RATIO
+    return _one_letter_inside(a, b)
+
+
+def _one_letter_inside(a: str, b: str) -> bool:
+    """ "Jon"/"John", "Stephen"/"Stephan" aside: one letter added inside the name spells the same
+    name; one added at its end makes another ("Robert"/"Roberta", "Paul"/"Paula")."""
+    short, long = sorted((a, b), key=len)
+    if len(long) != len(short) + 1 or len(short) < 3 or short[-1] != long[-1]:
+        return False
+    return any(long[:i] + long[i + 1 :] == short for i in range(1, len(long) - 1))
 
 
 def _middles_match(a: list[str], b: list[str]) -> bool:
@@ -187,3 +212,53 @@ def acronym_of(short: str, full: str) -> bool:
         return False
     initials = "".join(w[0] for w in plain(full).split() if w not in ACRONYM_SKIP)
     return len(initials) >= 2 and initials == letters.lower()
+
+
+# Lowercase words that belong inside names: English connectors ("Bank of England") and surname
+# particles ("Ludwig van Beethoven", "bin Laden"); any other lowercase word inside a span means
+# spaCy fused a name with the sentence around it ("Lohan that Reid").
+CONNECTORS = frozenset(["of", "the", "and", "for", "on", "at", "in", "upon", "&", "-"])
+SURNAME_PARTICLES = frozenset(
+    ["de", "del", "della", "di", "da", "dos", "das", "du", "des", "la", "le", "van", "von", "der",
+     "den", "ter", "al", "el", "bin", "ibn", "bint", "y", "e"]
+)  # fmt: skip
+NAME_PARTICLES = CONNECTORS | SURNAME_PARTICLES
+EDGE_PUNCTUATION = "\"'“”‘’`()[]{}:;,-–—|*•#/"
+BRACKETED = re.compile(r"\([^()]*\)")  # a nickname or an aside: "Kimani (Kiki) Gray"
+# Files, addresses and handles are not names: "IMG_2041.jpg", "www.example.com/news", "@handle".
+FILE_OR_ADDRESS = re.compile(
+    r"\.(?:jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?|mp[34]|mov|html?|php|aspx?)\b|https?:|www\.|[/\\_@]",
+    re.IGNORECASE,
+)
+
+
+def clean_name(text: str) -> str | None:
+    """The name in a recognised span, or None when the span is no name: edge punctuation,
+    possessive and leading "the" removed, lowercase words at either edge trimmed ("Thompson in");
+    no name when it has no letters, is mojibake, a file name or an address, or holds a lowercase
+    word inside that names do not have ("Lohan that Reid")."""
+    if is_bad(text) or "\ufffd" in text or FILE_OR_ADDRESS.search(text):
+        return None
+    words = [w.strip(EDGE_PUNCTUATION) for w in BRACKETED.sub(" ", text).split()]
+    words = [w for w in words if w]
+    while words and (_lowercase(words[0]) and words[0] not in SURNAME_PARTICLES or words[0].lower() == "the"):
+        words.pop(0)
+    while words and (_lowercase(words[-1]) or not any(ch.isalpha() for ch in words[-1])):
+        words.pop()
+    if not words or any(_lowercase(w) and w not in NAME_PARTICLES for w in words):
+        return None
+    words[-1] = _without_possessive(words[-1])
+    name = " ".join(words)
+    return name if sum(ch.isalpha() for ch in name) >= 2 else None
+
+
+def _lowercase(word: str) -> bool:
+    """A word written in lowercase: "in", "said", "bin"; not "al-Assad", "McCain", "117th"."""
+    return word[:1].islower() and not any(ch.isupper() for ch in word) or not word[:1].isalnum()
+
+
+def _without_possessive(word: str) -> str:
+    """ "Trump's" -> "Trump", "Reuters'" stays (a name that ends in s keeps its s)."""
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    return word.rstrip("'’")

@@ -70,6 +70,14 @@ class SpeakerResolver:
         """The name the speaker's head word belongs to: a recognised mention over it, else the
         head itself when it is capitalised mid-phrase or a name the article gave a person."""
         over_head = [p for p in self.people if p.start < head[1] and head[0] < p.end]
+        if over_head and over_head[-1].label == "PERSON":
+            return self.full_name(over_head[-1])
+        # The parse may take a title word or a bracket for the head ("Vice President for news
+        # Dave Gorab", "Gov. John Kasich (R-OH)"): a person named before any apposition wins.
+        phrase_end = source[0] + len(re.split(r"[,(]", self.text[source[0] : source[1]], maxsplit=1)[0])
+        named = [p for p in self.people if p.label == "PERSON" and source[0] <= p.start and p.end <= phrase_end]
+        if named:
+            return self.full_name(named[-1])
         if over_head:
             return self.full_name(over_head[-1])
         written = self.text[head[0] : head[1]]
