@@ -28,6 +28,7 @@ Doc = Any  # spacy.tokens.Doc; spaCy is imported lazily
 Token = Any
 
 QUOTED = re.compile(r"“[^”]*(?:”|(?=\n))|\"[^\"\n]*(?:\"|(?=\n))|«[^»]*»")
+DIRECT_SHARE = 0.5  # content mostly inside quotation marks (marks included) is a direct quote
 MIN_QUOTE_WORDS = 3  # shorter quoted text is a term or a title: "rail tax"
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 # Children of a cue verb that belong to its content when it has no clausal complement.
@@ -102,7 +103,8 @@ def find_attributions(doc: Doc, threshold: float | None = None) -> list[Attribut
     covers."""
     cut = cue_weights()["threshold"] if threshold is None else threshold
     regions = quoted_regions(doc.text)
-    led = list(_cue_attributions(doc, cut, regions))
+    marked = tuple((m.start(), m.end()) for m in QUOTED.finditer(doc.text))
+    led = list(_cue_attributions(doc, cut, regions, marked))
     # A cue with no content of its own ("As Joel Pollak observed:") can still own the quote after it.
     found = [a for a in led if a.content]
     found.extend(_quoted_passages(doc, regions, led))
@@ -119,16 +121,16 @@ def quoted_regions(text: str) -> Fragments:
     return tuple(regions)
 
 
-def _cue_attributions(doc: Doc, cut: float, regions: Fragments) -> Iterator[Attribution]:
+def _cue_attributions(doc: Doc, cut: float, regions: Fragments, marked: Fragments) -> Iterator[Attribution]:
     """Attributions led by a cue outside quotation marks: a "said" inside a quote is the quoted
     speaker's own report, and belongs to the quote's speaker."""
     for token in doc:
         if any(start <= token.idx < end for start, end in regions):
             continue
         if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
-            yield _according_to(token, regions)
+            yield _according_to(token, marked)
         elif is_cue_candidate(token) and cue_score(token) >= cut:
-            yield _verb_attribution(token, regions)
+            yield _verb_attribution(token, marked)
 
 
 def _verb_attribution(verb: Token, regions: Fragments) -> Attribution:
@@ -160,7 +162,7 @@ def _attribution(
     doc: Doc, content: Fragments, source: Token | None, cue: tuple[int, int], regions: Fragments
 ) -> Attribution:
     content = _trimmed(doc.text, content)
-    direct = _inside_share(content, regions) >= 0.5
+    direct = _inside_share(content, regions) >= DIRECT_SHARE
     if source is None:
         return Attribution(content, None, cue, direct)
     if source.tag_ in {"WP", "WDT"} and source.head.dep_ == "relcl":
@@ -213,15 +215,24 @@ def _quoted_passages(doc: Doc, regions: Fragments, led: Sequence[Attribution]) -
     for region in regions:
         if any(_overlap(a.content, (region,)) >= 0.5 * (region[1] - region[0]) for a in led):
             continue
+        if _is_title(doc.text[region[0] : region[1]]):
+            continue  # “Saturday Night Live”, “Make America Great Again”: a name, not words said
         credit = _dash_credit(doc.text, region)
         if credit is not None:
             yield Attribution((region,), credit, None, True, credit)
             continue
         owner = _owner_of(doc, region, regions, claimed)
-        if owner is None:
-            yield Attribution((region,), None, None, True)
-        else:
+        # A passage nobody is said to have spoken is left out: on PolNeAR train, keeping them
+        # cost more precision (0.93 -> 0.88) than it gave recall (0.87 -> 0.89).
+        if owner is not None:
             yield Attribution((region,), owner.source, owner.cue, True, owner.source_head)
+
+
+def _is_title(words: str) -> bool:
+    """Every word capitalised (short function words aside) and no sentence inside: a title."""
+    tokens = re.findall(r"[\w’']+", words)
+    content = [t for t in tokens if len(t) > 3 or t[:1].isupper()]
+    return bool(content) and all(t[:1].isupper() or t[:1].isdigit() for t in content) and not re.search(r"[.?!]\s", words)
 
 
 # A quote credited with a dash after it: “...” ― Stephanie Egan (letters, vox pops, epigraphs).
