@@ -178,7 +178,7 @@ def test_briefings_stored_before_schema_1_3_still_load_and_render(tmp_path: Path
         assert loaded.quotes[0].kind == QuoteKind.DIRECT and loaded.quotes[0].speaker_written == ()
         page = client.get("/stories/s-quoted")
         assert page.status_code == 200
-        assert "Elizabeth Warren" in page.text and "written as" not in page.text
+        assert "Elizabeth Warren" in page.text and 'class="as-written"' not in page.text
 
 
 def test_story_page_links_the_speaker_as_written_to_the_article(client: TestClient) -> None:
