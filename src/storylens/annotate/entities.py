@@ -227,7 +227,7 @@ def _inner_name(name: str, story: Story) -> str | None:
     for size in range(len(words) - 1, 1, -1):
         for part in (words[:size], words[-size:]):
             inner = plain(" ".join(part))
-            same_kind = story.label(inner) in ("PERSON", story.label(key))
+            same_kind = story.label(inner) == story.label(key)
             if story.count(inner) > story.count(key) and same_kind:
                 return " ".join(part)
     return None
@@ -255,13 +255,19 @@ def _cluster_people(named: list[Named], story: Story) -> None:
 
 def _lone_name_person(n: Named, story: Story) -> int | None:
     """The person a lone surname ("Lohan") or first name ("Lindsay") names: the only one it
-    fits in the story, or else the one whose full name its article wrote last before it."""
+    fits in the story, or else the only one of those whose full name its article writes (before
+    it, or else anywhere); a name that fits two people of its article stays unattached."""
     candidates = _lone_candidates(n.person, story)
     if len(candidates) <= 1:
         return next(iter(candidates), None)
     article, start = n.mention.article_id, n.mention.start
-    written = [(s, c) for c in candidates for s in story.written_at.get((article, c), ()) if s < start]
-    return max(written)[1] if written else None
+    written = {c: story.written_at.get((article, c), []) for c in candidates}
+    before = {c for c, starts in written.items() if any(s < start for s in starts)}
+    anywhere = {c for c, starts in written.items() if starts}
+    for found in (before, anywhere):
+        if found:
+            return found.pop() if len(found) == 1 else None
+    return None
 
 
 def _lone_candidates(word: str, story: Story) -> set[int]:
@@ -288,7 +294,40 @@ def _group_others(others: list[Named], story: Story) -> list[list[Named]]:
             initials[_initials(by_key[key][0].name)].append(key)
         else:
             roots[root].extend(by_key[key])
-    return list(roots.values())
+    return _join_short_forms(roots, story)
+
+
+# Types that one organisation or place gets from spaCy in different sentences: "Morningside
+# Recovery" ORG, "the Betty Ford Center" FAC; a place (GPE) named in a team or firm is another thing.
+SAME_THING_TYPES = frozenset({"ORG", "FAC", "LOC"})
+
+
+def _join_short_forms(roots: dict[str, list[Named]], story: Story) -> list[list[Named]]:
+    """A short form that begins or ends one longer name of the story, and no other, joins it:
+    "Morningside" / "Morningside Recovery", "Saints" / "New Orleans Saints", when the two can be
+    of one type (a lone word spaCy took for a person that is nobody's name can be anything)."""
+    longer: dict[str, set[str]] = defaultdict(set)
+    for key in roots:
+        words = key.split()
+        for size in range(1, len(words)):
+            longer[" ".join(words[:size])].add(key)
+            longer[" ".join(words[-size:])].add(key)
+    merged: dict[str, str] = {}
+    for key in sorted(roots, key=lambda k: len(k.split())):
+        fits = [k for k in longer.get(key, ()) if _can_be_one(story.label(key), story.label(k))]
+        if len(fits) == 1:
+            merged[key] = fits[0]
+    groups: dict[str, list[Named]] = defaultdict(list)
+    for key, members in roots.items():
+        target = key
+        while target in merged:
+            target = merged[target]
+        groups[target].extend(members)
+    return list(groups.values())
+
+
+def _can_be_one(short: str, long: str) -> bool:
+    return short == long or short == "PERSON" or {short, long} <= SAME_THING_TYPES
 
 
 def _root_for(
