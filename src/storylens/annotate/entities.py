@@ -258,7 +258,8 @@ def _lone_name_person(n: Named, story: Story) -> int | None:
     fits in the story, or else the only one of those whose full name its article writes (before
     it, or else anywhere); a name that fits two people of its article stays unattached."""
     candidates = _lone_candidates(n.person, story)
-    if len(candidates) <= 1:
+    place = story.label(plain(n.name)) in PLACE_TYPES
+    if len(candidates) <= 1 and not place:
         return next(iter(candidates), None)
     article, start = n.mention.article_id, n.mention.start
     written = {c: story.written_at.get((article, c), []) for c in candidates}
@@ -297,6 +298,9 @@ def _group_others(others: list[Named], story: Story) -> list[list[Named]]:
     return _join_short_forms(roots, story)
 
 
+# A lone word the story mostly types as a place ("Palmer", "Brooklyn") names a person only where
+# its own article writes that person's full name.
+PLACE_TYPES = frozenset({"GPE", "LOC"})
 # Types that one organisation or place gets from spaCy in different sentences: "Morningside
 # Recovery" ORG, "the Betty Ford Center" FAC; a place (GPE) named in a team or firm is another thing.
 SAME_THING_TYPES = frozenset({"ORG", "FAC", "LOC"})

@@ -29,17 +29,26 @@ from storylens.model import Entity, Mention
 FILE = re.compile(r"^(?P<topic>\d+)_(?P<number>\d+)(?P<kind>ecbplus|ecb)\.xml$")
 NO_SPACE_BEFORE = re.compile(r"^(?:[.,;:!?%)\]'’]|n't|'s|'d|'ll|'re|'ve|'m)$")
 NO_SPACE_AFTER = re.compile(r"^[(\[$]$")
-# ECB+ classes of named participants and places, and the spaCy types that name each rightly.
-# A named facility that is a place in the event ("Promises Treatment Center", a hospital, a
-# prison) is an institution in OntoNotes, so ORG is right for it as well as FAC.
+# ECB+ classes of named participants and places, and the spaCy (OntoNotes) types that name each
+# rightly. OntoNotes types named streets, parks and mountains' huts FAC, so every place class
+# allows GPE, LOC and FAC; a named facility that is a place in the event ("Promises Treatment
+# Center", a hospital, a prison) is an institution in OntoNotes, so ORG is right for it too.
 ALLOWED_TYPES: dict[str, frozenset[str]] = {
     "HUMAN_PART_PER": frozenset({"PERSON"}),
     "HUMAN_PART_ORG": frozenset({"ORG", "NORP"}),
     "HUMAN_PART_GPE": frozenset({"GPE", "NORP"}),
-    "LOC_GEO": frozenset({"GPE", "LOC"}),
+    "LOC_GEO": frozenset({"GPE", "LOC", "FAC"}),
     "LOC_FAC": frozenset({"FAC", "ORG", "GPE", "LOC"}),
     "LOC_OTHER": frozenset({"GPE", "LOC", "FAC"}),
 }
+
+
+# Words that end the head of a gold mention: "the Betty Ford Center in Rancho Mirage, Calif"
+# is headed by "Center", "to a small hut on Mount Sefton" by "hut" (closed-class prepositions).
+PREPOSITIONS = frozenset(
+    ["in", "on", "at", "near", "of", "from", "to", "into", "outside", "inside", "along", "alongside",
+     "towards", "toward", "across", "by", "off", "over", "under", "between", "within", "around"]
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,8 @@ class GoldMention:
     text: str
     chain: str  # the cross-document instance id
     kind: str  # the ECB+ class, a key of ALLOWED_TYPES
+    head_start: int  # the head word, which a system mention must cover to name this one
+    head_end: int
 
 
 @dataclass(frozen=True)
@@ -95,7 +106,8 @@ def _read_document(path: Path) -> Document:
         spans = [offsets[t] for t in anchors if t in offsets]
         if kind in ALLOWED_TYPES and chain and spans:
             start, end = spans[0][0], spans[-1][1]
-            mentions.append(GoldMention(start, end, text[start:end], chain, kind))
+            head = _head(text, spans)
+            mentions.append(GoldMention(start, end, text[start:end], chain, kind, *head))
     return Document(path.name, int(match["topic"]), text, tuple(mentions))
 
 
@@ -119,6 +131,20 @@ def _text_of(tokens: Iterable[etree._Element], skip_first: bool) -> tuple[str, d
         length += len(gap) + len(word)
         sentence, previous = token.get("sentence"), word
     return "".join(parts), offsets
+
+
+def _head(text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """The span of a mention's head: its last word before a comma, a bracket or a preposition
+    that follows a first word ("at Betty Ford" -> "Ford", "Bush administration" ->
+    "administration"), skipping a possessive ending ("Lohan's" -> "Lohan")."""
+    words = [(s, e, text[s:e]) for s, e in spans]
+    head = words[0]
+    for index, (start, end, word) in enumerate(words):
+        if index and (word in {",", "(", "-", "--"} or word in PREPOSITIONS):
+            break
+        if word not in {"'s", "'", "’s", "’"}:
+            head = (start, end, word)
+    return head[0], head[1]
 
 
 def _chains(root: etree._Element) -> dict[str, str]:
@@ -174,21 +200,20 @@ def last_token(text: str) -> str:
 
 def aligned(gold: Sequence[GoldMention], found: Sequence[Mention]) -> list[tuple[GoldMention, int]]:
     """Each gold mention paired with the index of the spaCy mention that names it: the one that
-    overlaps it most, mostly inside it (so "Newport Beach" names "in Newport Beach", and "the
-    Betty Ford Center" names "the Betty Ford Center in Rancho Mirage"). A gold mention that no
-    spaCy mention names (a pronoun, a description, a name the recogniser missed) is left out."""
+    covers its head word and lies mostly inside it ("Newport Beach" names "in Newport Beach",
+    "the Betty Ford Center" names "the Betty Ford Center in Rancho Mirage", but "Bush" does not
+    name "the Bush administration"). A gold mention that no spaCy mention names (a pronoun, a
+    description, a name the recogniser missed) is left out."""
     pairs = []
     used: set[int] = set()
     for mention in gold:
-        best, best_overlap = -1, 0
         for index, candidate in enumerate(found):
             overlap = min(mention.end, candidate.end) - max(mention.start, candidate.start)
-            inside = 2 * overlap >= candidate.end - candidate.start
-            if overlap > best_overlap and inside and index not in used:
-                best, best_overlap = index, overlap
-        if best >= 0:
-            used.add(best)
-            pairs.append((mention, best))
+            covers_head = candidate.start <= mention.head_start and mention.head_end <= candidate.end
+            if covers_head and 2 * overlap >= candidate.end - candidate.start and index not in used:
+                used.add(index)
+                pairs.append((mention, index))
+                break
     return pairs
 
 
@@ -216,3 +241,32 @@ def score_topic(documents: Sequence[Document], found: dict[str, tuple[Mention, .
             into.predicted.append(f"{document.topic}/{entity}")
             into.gold.append(gold.chain)
             into.typed_right.append(label in ALLOWED_TYPES[gold.kind])
+
+
+SYSTEMS: dict[str, Merger] = {
+    "storylens who's who (merge_entities)": storylens_merge,
+    "exact string match (baseline)": key_merge(exact_string),
+    "last-token match (baseline)": key_merge(last_token),
+}
+
+
+def by_topic(documents: Sequence[Document]) -> dict[int, list[Document]]:
+    topics: dict[int, list[Document]] = defaultdict(list)
+    for document in documents:
+        topics[document.topic].append(document)
+    return dict(sorted(topics.items()))
+
+
+def score_split(
+    topics: dict[int, list[Document]], found: dict[str, tuple[Mention, ...]], merger: Merger, even: bool
+) -> Scores:
+    """Scores of one system over the even (test) or odd (tuning) topics, each merged as one story."""
+    scores = Scores([], [], [])
+    for topic, documents in topics.items():
+        if (topic % 2 == 0) == even:
+            score_topic(documents, found, merger, scores)
+    return scores
+
+
+def gold_count(documents: Iterable[Document]) -> int:
+    return sum(len(d.mentions) for d in documents)
