@@ -90,7 +90,9 @@ def _mentions_of(article_id: str, doc: Any) -> tuple[Mention, ...]:
             continue
         line_start = text.rfind("\n", 0, ent.start_char) + 1
         line_end = len(text) if (end := text.find("\n", ent.end_char)) < 0 else end
-        if text[line_start:line_end].strip() == ent.text or CREDIT_BEFORE.search(text[line_start : ent.start_char]):
+        if text[line_start:line_end].strip() == ent.text or CREDIT_BEFORE.search(
+            text[line_start : ent.start_char]
+        ):
             continue
         if line_start not in headline_lines:
             headline_lines[line_start] = _is_headline(text[line_start:line_end])
@@ -237,7 +239,9 @@ def _cluster_people(named: list[Named], story: Story) -> None:
     """Full names of people (two words or more, typed PERSON by most of their mentions) in
     clusters of names that can be one person; a name that fits several clusters ("George Bush"
     beside "George W. Bush" and "George H. W. Bush") starts its own."""
-    full = Counter(n.person for n in named if len(n.person.split()) > 1 and story.label(plain(n.name)) == "PERSON")
+    full = Counter(
+        n.person for n in named if len(n.person.split()) > 1 and story.label(plain(n.name)) == "PERSON"
+    )
     blocks: dict[str, list[tuple[str, int]]] = defaultdict(list)  # surname start -> (head, cluster)
     for person in sorted(full, key=lambda p: (-len(p.split()), -full[p], p)):
         block = blocks[person.split()[-1][:2]]
@@ -273,7 +277,12 @@ def _lone_name_person(n: Named, story: Story) -> int | None:
 
 def _lone_candidates(word: str, story: Story) -> set[int]:
     if word not in story.lone_candidates:
-        found = {c for surname, clusters in story.by_surname.items() if same_person(surname, word) for c in clusters}
+        found = {
+            c
+            for surname, clusters in story.by_surname.items()
+            if same_person(surname, word)
+            for c in clusters
+        }
         story.lone_candidates[word] = found or set(story.by_first_name.get(word, ()))
     return story.lone_candidates[word]
 
@@ -335,10 +344,16 @@ def _can_be_one(short: str, long: str) -> bool:
 
 
 def _root_for(
-    key: str, name: str, story: Story, shapes: dict[tuple[int, str], list[str]], initials: dict[str, list[str]]
+    key: str,
+    name: str,
+    story: Story,
+    shapes: dict[tuple[int, str], list[str]],
+    initials: dict[str, list[str]],
 ) -> str | None:
     label = story.label(key)
-    acronyms = [root for root in initials.get(_initials(name), ()) if acronym_of(name, root) or acronym_of(root, name)]
+    acronyms = [
+        root for root in initials.get(_initials(name), ()) if acronym_of(name, root) or acronym_of(root, name)
+    ]
     if len(acronyms) == 1:
         return acronyms[0]
     for root in shapes.get(_shape(key), ()):

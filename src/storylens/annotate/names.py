@@ -241,7 +241,9 @@ def clean_name(text: str) -> str | None:
         return None
     words = [w.strip(EDGE_PUNCTUATION) for w in BRACKETED.sub(" ", text).split()]
     words = [w for w in words if w]
-    while words and (_lowercase(words[0]) and words[0] not in SURNAME_PARTICLES or words[0].lower() == "the"):
+    while words and (
+        (_lowercase(words[0]) and words[0] not in SURNAME_PARTICLES) or words[0].lower() == "the"
+    ):
         words.pop(0)
     while words and (_lowercase(words[-1]) or not any(ch.isalpha() for ch in words[-1])):
         words.pop()
@@ -254,7 +256,7 @@ def clean_name(text: str) -> str | None:
 
 def _lowercase(word: str) -> bool:
     """A word written in lowercase: "in", "said", "bin"; not "al-Assad", "McCain", "117th"."""
-    return word[:1].islower() and not any(ch.isupper() for ch in word) or not word[:1].isalnum()
+    return (word[:1].islower() and not any(ch.isupper() for ch in word)) or not word[:1].isalnum()
 
 
 def _without_possessive(word: str) -> str:

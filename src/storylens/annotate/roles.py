@@ -158,18 +158,38 @@ def has_role_noun(phrase: str) -> bool:
 
 
 def find_roles(article_id: str, text: str, mentions: Sequence[Mention]) -> tuple[RoleMention, ...]:
+    """Titles that attach to the people mentioned: a role phrase must be headed by a role noun
+    (so a clause that merely holds one, "who said the minister lied", is no title), and must not
+    hold another person's name (so "Keane, the union's secretary Anna Berg" gives Keane nothing)."""
     people = [m for m in mentions if m.label == "PERSON"]
+    names = [(m.start, m.end) for m in people]
     found: list[RoleMention] = []
     for person in people:
-        found.extend(_roles_of(article_id, text, person))
+        found.extend(r for r in _roles_of(article_id, text, person) if not _holds_name(r, names))
     return tuple(found)
+
+
+def _holds_name(role: RoleMention, names: Sequence[tuple[int, int]]) -> bool:
+    return any(role.start < end and start < role.end for start, end in names)
+
+
+# Words after which a role phrase goes on as a complement: "secretary of the union".
+COMPLEMENT = re.compile(r"\b(?:of|at|for|in|with|to|on|from|since|until)\b", re.IGNORECASE)
+
+
+def headed_by_role_noun(phrase: str) -> bool:
+    """Whether the phrase's head, its last word before any complement, is a role noun:
+    "the authority's chief executive", "general secretary of the rail workers' union"; not
+    "whose deputy resigned last week"."""
+    words = WORD.findall(COMPLEMENT.split(phrase, maxsplit=1)[0])
+    return bool(words) and _bare(words[-1]).lower() in ROLE_NOUNS
 
 
 def _roles_of(article_id: str, text: str, person: Mention) -> Iterator[RoleMention]:
     after = text[person.end : person.end + 120]
     for pattern in (AFTER_NAME, PREDICATE):
         match = pattern.match(after)
-        if match and has_role_noun(match.group("role")):
+        if match and headed_by_role_noun(match.group("role")):
             yield _role(article_id, person, match.group("role"), person.end + match.start("role"))
             break
     title = _title_before(text, person)
@@ -178,7 +198,7 @@ def _roles_of(article_id: str, text: str, person: Mention) -> Iterator[RoleMenti
         return
     before = text[max(0, person.start - 100) : person.start]
     match = BEFORE_NAME.search(before)
-    if match and has_role_noun(match.group("role")) and not _has_capital_name(match.group("role")):
+    if match and headed_by_role_noun(match.group("role")) and not _has_capital_name(match.group("role")):
         start = person.start - len(before) + match.start("role")
         yield _role(article_id, person, match.group("role"), start)
 

@@ -79,7 +79,9 @@ def read_documents(data: Path, limit: int | None = None) -> list[Document]:
         key=lambda p: (int(p.parent.name) if p.parent.name.isdigit() else 0, p.name),
     )
     if not files:
-        raise InputError(str(data), "no ECB+ documents (*/N_Xecb.xml) here; pass --data pointing at events/ecbplus")
+        raise InputError(
+            str(data), "no ECB+ documents (*/N_Xecb.xml) here; pass --data pointing at events/ecbplus"
+        )
     documents = [_read_document(path) for path in files]
     if limit is not None:
         topics = sorted({d.topic for d in documents})[:limit]
@@ -229,7 +231,9 @@ class Scores:
         return [score.precision, score.recall, score.f1, types]
 
 
-def score_topic(documents: Sequence[Document], found: dict[str, tuple[Mention, ...]], merger: Merger, into: Scores) -> None:
+def score_topic(
+    documents: Sequence[Document], found: dict[str, tuple[Mention, ...]], merger: Merger, into: Scores
+) -> None:
     """Merge one topic's spaCy mentions and add its aligned gold mentions to `into`."""
     mentions = [m for d in documents for m in found[d.name]]
     labels = merger(mentions)
