@@ -14,7 +14,7 @@ from storylens.annotate.names import same_person
 from storylens.annotate.quantities import find_quantities
 from storylens.annotate.quotes import find_quotes
 from storylens.annotate.sentences import split_sentences
-from storylens.model import DatePrecision, Mention
+from storylens.model import DatePrecision, Mention, QuoteKind
 
 TUESDAY = date(2026, 11, 17)
 
@@ -112,7 +112,7 @@ def _person(text: str, start: int) -> Mention:
 def test_quote_speakers(text: str, speaker: str) -> None:
     mentions = [_person("Marsh", i) for i in range(len(text)) if text.startswith("Marsh", i)]
     quotes = find_quotes("a", text, mentions)
-    assert [q.speaker for q in quotes] == [speaker]
+    assert [q.speaker for q in quotes if q.kind == QuoteKind.DIRECT] == [speaker]
 
 
 def test_pronoun_speaker_resolves_to_the_nearest_person() -> None:

@@ -163,6 +163,8 @@ def _attribution(
 ) -> Attribution:
     content = _trimmed(doc.text, content)
     direct = _inside_share(content, regions) >= DIRECT_SHARE
+    if direct:  # the parse ends a clause at a sentence end inside the quote: take the whole quote
+        content = _merged(content, tuple(r for r in regions if _overlap((r,), content)))
     if source is None:
         return Attribution(content, None, cue, direct)
     if source.tag_ in {"WP", "WDT"} and source.head.dep_ == "relcl":
@@ -181,6 +183,17 @@ def _source_span(source: Token, cue: tuple[int, int], content: Fragments) -> tup
         if _overlap(span, (cue,)) or _overlap(span, content):
             end = min(end, child.left_edge.idx)
     return _trim_span(source.doc.text, (source.left_edge.idx, end))
+
+
+def _merged(first: Fragments, second: Fragments) -> Fragments:
+    spans = sorted(first + second)
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
 
 
 def _head_name(head: Token) -> tuple[int, int]:
@@ -330,7 +343,7 @@ def _trimmed(text: str, content: Fragments) -> Fragments:
     """Fragments without edge spaces and separators, each widened over the quotation marks and
     closing punctuation right around it (the parse leaves a closing ” outside the clause)."""
     trimmed = [_trim_span(text, fragment) for fragment in content]
-    return tuple(_with_marks(text, f) for f in trimmed if f[1] > f[0])
+    return tuple(_with_marks(text, f) for f in trimmed if re.search(r"\w", text[f[0] : f[1]]))
 
 
 def _with_marks(text: str, span: tuple[int, int]) -> tuple[int, int]:

@@ -37,20 +37,32 @@ def find_quotes(
 
 
 def _quote(article_id: str, text: str, found: Attribution, resolver: SpeakerResolver) -> QuoteMention:
-    start, end = found.content[0][0], found.content[-1][1]
+    start, end = _words_only(text, found.content[0][0], found.content[-1][1], found.direct)
     speaker = resolver.resolve(found.source, found.content, found.source_head) if found.source else None
     source = Span(article_id, *found.source) if found.source else None
     return QuoteMention(
         article_id=article_id,
         start=start,
         end=end,
-        text=" … ".join(text[s:e] for s, e in found.content),
+        text=" … ".join(text[max(s, start) : min(e, end)] for s, e in found.content),
         speaker=speaker,
         speaker_span=source,
         speaker_text=text[found.source[0] : found.source[1]] if found.source else None,
         kind=QuoteKind.DIRECT if found.direct else QuoteKind.INDIRECT,
         cue=Span(article_id, *found.cue) if found.cue else None,
     )
+
+
+def _words_only(text: str, start: int, end: int, direct: bool) -> tuple[int, int]:
+    """A direct quote's words without the quotation marks and the comma before the closing one
+    (renderers add their own marks); reported content as found."""
+    if not direct:
+        return start, end
+    while start < end and text[start] in "“\"« ":
+        start += 1
+    while end > start and text[end - 1] in "”\"», ":
+        end -= 1
+    return start, end
 
 
 def _attributions(text: str) -> Iterator[Attribution]:

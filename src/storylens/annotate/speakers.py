@@ -18,14 +18,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storylens.annotate.names import same_person, strip_title
+from wordfreq import zipf_frequency
+
+from storylens.annotate.names import HONORIFICS, same_person, strip_title
+from storylens.annotate.roles import ROLE_NOUNS
 from storylens.model import Mention, RoleMention
 
 SPEAKER_LABELS = {"PERSON", "ORG", "NORP", "GPE"}  # organisations and governments speak too
 PRONOUN_GENDER = {"he": "male", "him": "male", "she": "female", "her": "female"}
-PLURAL_PRONOUNS = {"they", "we"}
+PLURAL_PRONOUNS = {"they"}  # "we" is the speaker's own group, which the text rarely names
 MALE_TITLES = {"mr", "mr.", "sir", "lord", "king", "prince"}
 FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess"}
+# gender-guesser knows "The" and "Said" as names; a word this common in lower case (Zipf 6 and
+# up: the, said, and, but) is not taken for a first name. "Faith" (4.4) and "Rose" (4.9) are.
+COMMON_WORD_ZIPF = 6.0
 # How far back (characters) a pronoun looks for its person: about three paragraphs of news.
 PRONOUN_REACH = 1500
 
@@ -72,6 +78,9 @@ class SpeakerResolver:
         over_head = [p for p in self.people if p.start < head[1] and head[0] < p.end]
         if over_head and over_head[-1].label == "PERSON":
             return self.full_name(over_head[-1])
+        written = self.text[head[0] : head[1]]
+        if _is_name_word(written):
+            return self.full_name(Person(written, head[0], head[1], "PERSON"))
         # The parse may take a title word or a bracket for the head ("Vice President for news
         # Dave Gorab", "Gov. John Kasich (R-OH)"): a person named before any apposition wins.
         phrase_end = source[0] + len(re.split(r"[,(]", self.text[source[0] : source[1]], maxsplit=1)[0])
@@ -80,12 +89,9 @@ class SpeakerResolver:
             return self.full_name(named[-1])
         if over_head:
             return self.full_name(over_head[-1])
-        written = self.text[head[0] : head[1]]
-        if not written[:1].isupper() or written.lower() in PRONOUN_GENDER or written.lower() in PLURAL_PRONOUNS:
-            return None
-        if written.lower() in {"i", "you", "we", "it", "who", "this", "that"}:
-            return None
-        return self.full_name(Person(written, head[0], head[1], "PERSON"))
+        # "the former president, Joao Silva,": the person in the apposition.
+        apposed = [p for p in self.people if p.label == "PERSON" and phrase_end <= p.start and p.end <= source[1]]
+        return self.full_name(apposed[0]) if apposed else None
 
     def full_name(self, person: Person) -> str:
         """The fullest way the article writes this person; a bare surname becomes a full name
@@ -100,8 +106,20 @@ class SpeakerResolver:
         }
         full_names = {n for n in fuller if len(n.split()) > 1}
         if len(full_names) > 1:
-            return bare if len(bare.split()) > 1 else bare
+            return bare
+        if not full_names and len(bare.split()) == 1:
+            return self._first_name_before(bare) or bare
         return max([*fuller, bare], key=lambda n: (len(n.split()), len(n)))
+
+    def _first_name_before(self, surname: str) -> str | None:
+        """ "Langat" -> "Faith Langat" where the text writes a known first name before the surname
+        (the recogniser misses some full names); None when it does not, or several."""
+        found = {
+            f"{m.group(1)} {surname}"
+            for m in re.finditer(rf"\b([A-Z][a-z’'-]+)\s+{re.escape(surname)}\b", self.text)
+            if _first_name_gender(m.group(1)) != "none" and zipf_frequency(m.group(1).lower(), "en") < COMMON_WORD_ZIPF
+        }
+        return found.pop() if len(found) == 1 else None
 
     def _by_reference(self, head: str, source: tuple[int, int], content: Sequence[tuple[int, int]]) -> str | None:
         """A pronoun or a description: "she", "they", "the senator" (head word given)."""
@@ -118,7 +136,7 @@ class SpeakerResolver:
                 person.label == "PERSON"
                 and source[0] - PRONOUN_REACH <= person.start < source[0]
                 and not _within(person, content)
-                and self._gender(person.name) in {gender, "unknown"}
+                and self._gender(person.name) in {gender, "unknown", "none"}
             )
 
         earlier_speakers = [p for p in self.speakers if fits(p)]
@@ -167,6 +185,19 @@ class SpeakerResolver:
         return "PERSON"
 
 
+def _is_name_word(written: str) -> bool:
+    """A capitalised head word that is neither a pronoun nor a title: "Golvach", not "President"
+    or "He"."""
+    words = written.split()
+    if not words or not all(w[:1].isupper() for w in words):
+        return False
+    last = words[-1].lower().rstrip(".")
+    return last not in NOT_NAME_HEADS and last not in HONORIFICS and last not in ROLE_NOUNS
+
+
+NOT_NAME_HEADS = frozenset({*PRONOUN_GENDER, *PLURAL_PRONOUNS, "i", "you", "we", "it", "who", "this", "that"})
+
+
 def _within(person: Person, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start <= person.start and person.end <= end for start, end in spans)
 
@@ -184,8 +215,11 @@ def _detector():  # type: ignore[no-untyped-def]
 
 @functools.cache
 def _first_name_gender(first: str) -> str:
-    """"male", "female" or "unknown" (androgynous and unknown names agree with any pronoun)."""
+    """"male", "female", "unknown" (androgynous names, which agree with any pronoun) or "none"
+    (not a first name the detector knows, which also agrees with any pronoun)."""
     guess = _detector().get_gender(first)
+    if guess == "unknown":
+        return "none"
     if guess in {"male", "mostly_male"}:
         return "male"
     if guess in {"female", "mostly_female"}:

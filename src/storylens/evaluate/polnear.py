@@ -175,10 +175,13 @@ _NOT_NAMES = frozenset("the a an his her their its this that these those he she 
 
 
 def proper_name(source: str) -> str | None:
-    """The last run of capitalised words in a gold Source before any apposition ("longtime
-    Democratic pollster Pat Caddell" -> "Pat Caddell", "Rep. Jim Clyburn (D-S.C.), the assistant
-    leader" -> "Rep. Jim Clyburn"), or None when it holds no name ("he", "the campaign")."""
-    head = re.split(r"[,(—–]", source, maxsplit=1)[0]
-    runs = re.findall(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*", head)
-    named = [run for run in runs if run.split()[-1].lower() not in _NOT_NAMES]
-    return named[-1] if named else None
+    """The name a gold Source ends its head phrase with ("longtime Democratic pollster Pat
+    Caddell" -> "Pat Caddell", "Rep. Jim Clyburn (D-S.C.), the assistant leader" -> "Rep. Jim
+    Clyburn"), or None when the phrase ends in a common noun or pronoun ("he", "the presumptive
+    Republican nominee", "Sanders protesters")."""
+    head = re.split(r"[,(—–]", source, maxsplit=1)[0].strip()
+    runs = list(re.finditer(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*", head))
+    if not runs or runs[-1].end() < len(head.rstrip(" .")):
+        return None
+    name = runs[-1].group()
+    return None if name.split()[-1].lower() in _NOT_NAMES else name
