@@ -340,7 +340,11 @@ def _join_short_forms(roots: dict[str, list[Named]], story: Story) -> list[list[
 
 
 def _can_be_one(short: str, long: str) -> bool:
-    return short == long or short == "PERSON" or {short, long} <= SAME_THING_TYPES
+    return short == "PERSON" or _same_type(short, long)
+
+
+def _same_type(a: str, b: str) -> bool:
+    return a == b or {a, b} <= SAME_THING_TYPES
 
 
 def _root_for(
@@ -357,7 +361,7 @@ def _root_for(
     if len(acronyms) == 1:
         return acronyms[0]
     for root in shapes.get(_shape(key), ()):
-        if story.label(root) == label and _spelling_variant(key, root):
+        if _same_type(story.label(root), label) and _spelling_variant(key, root):
             return root
     return None
 
