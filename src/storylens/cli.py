@@ -164,8 +164,8 @@ def eval_command(
     task: Annotated[
         str,
         typer.Argument(
-            help="extraction, summaries, stories, similarity, paraphrase, reuse, support, timelines "
-            "or entities"
+            help="extraction, summaries, stories, similarity, paraphrase, reuse, support, timelines, "
+            "quotes or entities"
         ),
     ],
     data: Annotated[Path, typer.Option("--data", help="The task's dataset folder or file.")],

@@ -14,6 +14,7 @@ introduces it, or continues the quote before it in the same or the previous para
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import math
@@ -43,13 +44,15 @@ class Attribution:
     cue: tuple[int, int] | None
     direct: bool
     source_head: tuple[int, int] | None = None  # the source's head word with its compound name parts
+    score: float = 1.0  # the cue classifier's probability ("according to" and quotes: 1)
 
 
 @functools.cache
 def cue_weights() -> dict[str, Any]:
     """The cue classifier's weights (see bench/train_cues.py)."""
     raw = resources.files("storylens.annotate").joinpath("cues.json").read_text(encoding="utf-8")
-    return json.loads(raw)  # type: ignore[no-any-return]
+    weights: dict[str, Any] = json.loads(raw)
+    return weights
 
 
 def cue_features(token: Token) -> list[str]:
@@ -98,15 +101,20 @@ def cue_score(token: Token) -> float:
     return 1.0 / (1.0 + math.exp(-total))
 
 
-def find_attributions(doc: Doc, threshold: float | None = None) -> list[Attribution]:
-    """Every attribution in a parsed text, cue-led ones first, then quoted passages no cue
-    covers."""
-    cut = cue_weights()["threshold"] if threshold is None else threshold
+def find_attributions(
+    doc: Doc, threshold: float | None = None, reported: float | None = None
+) -> list[Attribution]:
+    """Every attribution in a parsed text: cue-led ones, then quoted passages no cue covers.
+    A cue at `threshold` can lead a quote; reported speech (no quotation marks) needs the
+    stricter `reported` score, since a wrong "X said" in a briefing is worse than a missed one."""
+    weights = cue_weights()
+    cut = weights["threshold"] if threshold is None else threshold
+    reported_cut = weights["reported_threshold"] if reported is None else reported
     regions = quoted_regions(doc.text)
     marked = tuple((m.start(), m.end()) for m in QUOTED.finditer(doc.text))
     led = list(_cue_attributions(doc, cut, regions, marked))
     # A cue with no content of its own ("As Joel Pollak observed:") can still own the quote after it.
-    found = [a for a in led if a.content]
+    found = [a for a in led if a.content and (a.direct or a.score >= reported_cut)]
     found.extend(_quoted_passages(doc, regions, led))
     return sorted(found, key=lambda a: a.content[0])
 
@@ -115,7 +123,7 @@ def quoted_regions(text: str) -> Fragments:
     """Quoted passages, inner text only."""
     regions = []
     for match in QUOTED.finditer(text):
-        inner_start, inner_end = match.start() + 1, match.end() - (text[match.end() - 1] in "”\"»")
+        inner_start, inner_end = match.start() + 1, match.end() - (text[match.end() - 1] in '”"»')
         if text[inner_start:inner_end].strip():
             regions.append((inner_start, inner_end))
     return tuple(regions)
@@ -129,8 +137,8 @@ def _cue_attributions(doc: Doc, cut: float, regions: Fragments, marked: Fragment
             continue
         if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
             yield _according_to(token, marked)
-        elif is_cue_candidate(token) and cue_score(token) >= cut:
-            yield _verb_attribution(token, marked)
+        elif is_cue_candidate(token) and (score := cue_score(token)) >= cut:
+            yield dataclasses.replace(_verb_attribution(token, marked), score=score)
 
 
 def _verb_attribution(verb: Token, regions: Fragments) -> Attribution:
@@ -200,7 +208,11 @@ def _head_name(head: Token) -> tuple[int, int]:
     """The head word of a speaker with the compound words before it: "Pat Caddell" in "longtime
     Democratic pollster Pat Caddell", "Tester" in "Tester, a Democrat"."""
     first = head
-    while first.i > 0 and first.nbor(-1).dep_ in {"compound", "flat"} and first.nbor(-1).head.i in {head.i, first.i}:
+    while (
+        first.i > 0
+        and first.nbor(-1).dep_ in {"compound", "flat"}
+        and first.nbor(-1).head.i in {head.i, first.i}
+    ):
         first = first.nbor(-1)
     return first.idx, _end(head)
 
@@ -246,7 +258,11 @@ def _is_title(words: str) -> bool:
     """Every word capitalised (short function words aside) and no sentence inside: a title."""
     tokens = re.findall(r"[\w’']+", words)
     content = [t for t in tokens if len(t) > 3 or t[:1].isupper()]
-    return bool(content) and all(t[:1].isupper() or t[:1].isdigit() for t in content) and not re.search(r"[.?!]\s", words)
+    return (
+        bool(content)
+        and all(t[:1].isupper() or t[:1].isdigit() for t in content)
+        and not re.search(r"[.?!]\s", words)
+    )
 
 
 # A quote credited with a dash after it: “...” ― Stephanie Egan (letters, vox pops, epigraphs).
@@ -275,7 +291,11 @@ def _owner_of(
     line_start = text.rfind("\n", 0, region[0]) + 1
     line_end = text.find("\n", region[1]) % (len(text) + 1)
     next_quote = min((r[0] for r in regions if r[0] > region[1]), default=len(text))
-    after = [a for a in claimed if region[1] <= _cue_start(a) < min(line_end, next_quote, region[1] + TRAILING_REACH)]
+    after = [
+        a
+        for a in claimed
+        if region[1] <= _cue_start(a) < min(line_end, next_quote, region[1] + TRAILING_REACH)
+    ]
     if after or trailing_only:
         return after[0] if after else None
     previous_quote = max((r[1] for r in regions if r[1] < region[0]), default=line_start)
@@ -316,13 +336,13 @@ def _span_without(head: Token, cut: Token) -> Fragments:
     removed = {t.i for t in cut.subtree}
     kept = [t for t in head.subtree if t.i not in removed]
     fragments: list[tuple[int, int]] = []
-    for token in kept:
-        if fragments and token.i - 1 in {k.i for k in kept} and fragments[-1][1] >= token.idx - 1:
-            fragments[-1] = (fragments[-1][0], _end(token))
-        elif fragments and token.idx - fragments[-1][1] <= 1:
+    previous = -2
+    for token in kept:  # tokens next to each other in the text make one fragment
+        if fragments and token.i == previous + 1:
             fragments[-1] = (fragments[-1][0], _end(token))
         else:
             fragments.append((token.idx, _end(token)))
+        previous = token.i
     return tuple(fragments)
 
 
@@ -348,9 +368,9 @@ def _trimmed(text: str, content: Fragments) -> Fragments:
 
 def _with_marks(text: str, span: tuple[int, int]) -> tuple[int, int]:
     start, end = span
-    if start > 0 and text[start - 1] in "“\"«":
+    if start > 0 and text[start - 1] in '“"«':
         start -= 1
-    while end < len(text) and text[end] in ".,!?”\"»’":
+    while end < len(text) and text[end] in '.,!?”"»’':
         end += 1
     return start, end
 

@@ -58,9 +58,9 @@ def _words_only(text: str, start: int, end: int, direct: bool) -> tuple[int, int
     (renderers add their own marks); reported content as found."""
     if not direct:
         return start, end
-    while start < end and text[start] in "“\"« ":
+    while start < end and text[start] in '“"« ':
         start += 1
-    while end > start and text[end - 1] in "”\"», ":
+    while end > start and text[end - 1] in '”"», ':
         end -= 1
     return start, end
 

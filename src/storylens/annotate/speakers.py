@@ -84,13 +84,17 @@ class SpeakerResolver:
         # The parse may take a title word or a bracket for the head ("Vice President for news
         # Dave Gorab", "Gov. John Kasich (R-OH)"): a person named before any apposition wins.
         phrase_end = source[0] + len(re.split(r"[,(]", self.text[source[0] : source[1]], maxsplit=1)[0])
-        named = [p for p in self.people if p.label == "PERSON" and source[0] <= p.start and p.end <= phrase_end]
+        named = [
+            p for p in self.people if p.label == "PERSON" and source[0] <= p.start and p.end <= phrase_end
+        ]
         if named:
             return self.full_name(named[-1])
         if over_head:
             return self.full_name(over_head[-1])
         # "the former president, Joao Silva,": the person in the apposition.
-        apposed = [p for p in self.people if p.label == "PERSON" and phrase_end <= p.start and p.end <= source[1]]
+        apposed = [
+            p for p in self.people if p.label == "PERSON" and phrase_end <= p.start and p.end <= source[1]
+        ]
         return self.full_name(apposed[0]) if apposed else None
 
     def full_name(self, person: Person) -> str:
@@ -117,11 +121,14 @@ class SpeakerResolver:
         found = {
             f"{m.group(1)} {surname}"
             for m in re.finditer(rf"\b([A-Z][a-z’'-]+)\s+{re.escape(surname)}\b", self.text)
-            if _first_name_gender(m.group(1)) != "none" and zipf_frequency(m.group(1).lower(), "en") < COMMON_WORD_ZIPF
+            if _first_name_gender(m.group(1)) != "none"
+            and zipf_frequency(m.group(1).lower(), "en") < COMMON_WORD_ZIPF
         }
         return found.pop() if len(found) == 1 else None
 
-    def _by_reference(self, head: str, source: tuple[int, int], content: Sequence[tuple[int, int]]) -> str | None:
+    def _by_reference(
+        self, head: str, source: tuple[int, int], content: Sequence[tuple[int, int]]
+    ) -> str | None:
         """A pronoun or a description: "she", "they", "the senator" (head word given)."""
         word = head.lower().strip(",.")
         if word in PRONOUN_GENDER:
@@ -130,7 +137,9 @@ class SpeakerResolver:
             return self._plural(source, content)
         return self._described(word) if word.isalpha() else None
 
-    def _pronoun(self, gender: str, source: tuple[int, int], content: Sequence[tuple[int, int]]) -> str | None:
+    def _pronoun(
+        self, gender: str, source: tuple[int, int], content: Sequence[tuple[int, int]]
+    ) -> str | None:
         def fits(person: Person) -> bool:
             return (
                 person.label == "PERSON"
@@ -150,7 +159,9 @@ class SpeakerResolver:
         groups = [
             p
             for p in self.people
-            if p.label in {"ORG", "NORP"} and source[0] - PRONOUN_REACH <= p.start < source[0] and not _within(p, content)
+            if p.label in {"ORG", "NORP"}
+            and source[0] - PRONOUN_REACH <= p.start < source[0]
+            and not _within(p, content)
         ]
         return self.full_name(groups[-1]) if groups else None
 
@@ -158,9 +169,7 @@ class SpeakerResolver:
         """The one person the article gave a title with this noun ("the senator" -> the person
         titled "Senator ..."), by the roles found next to names."""
         titled = {
-            role.person
-            for role in self.roles
-            if re.search(rf"\b{re.escape(noun)}\b", role.title.lower())
+            role.person for role in self.roles if re.search(rf"\b{re.escape(noun)}\b", role.title.lower())
         }
         people = {self.full_name(Person(name, 0, 0, "PERSON")) for name in titled}
         return people.pop() if len(people) == 1 else None
@@ -198,6 +207,13 @@ def _is_name_word(written: str) -> bool:
 NOT_NAME_HEADS = frozenset({*PRONOUN_GENDER, *PLURAL_PRONOUNS, "i", "you", "we", "it", "who", "this", "that"})
 
 
+def _title_head(title: str) -> str:
+    """The noun a title is headed by: "secretary" in "general secretary of the rail workers'
+    union", not "union" (so "the union" never resolves to its secretary)."""
+    words = re.split(r"\s+(?:of|for|at|in|to)\s+", title.lower(), maxsplit=1)[0].split()
+    return words[-1].strip(",.") if words else ""
+
+
 def _within(person: Person, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start <= person.start and person.end <= end for start, end in spans)
 
@@ -215,7 +231,7 @@ def _detector():  # type: ignore[no-untyped-def]
 
 @functools.cache
 def _first_name_gender(first: str) -> str:
-    """"male", "female", "unknown" (androgynous names, which agree with any pronoun) or "none"
+    """ "male", "female", "unknown" (androgynous names, which agree with any pronoun) or "none"
     (not a first name the detector knows, which also agrees with any pronoun)."""
     guess = _detector().get_gender(first)
     if guess == "unknown":

@@ -43,7 +43,7 @@ def speaker_of(quote: QuoteMention, entities: Sequence[Entity]) -> str | None:
 def _quote(speaker: str | None, mentions: Sequence[QuoteMention]) -> Quote:
     variants = tuple(dict.fromkeys(q.text for q in mentions))
     written = tuple(dict.fromkeys(q.speaker_text for q in mentions if q.speaker_text))
-    kind = QuoteKind.DIRECT if any(q.kind == QuoteKind.DIRECT for q in mentions) else QuoteKind.INDIRECT
+    kind = mentions[0].kind
     return Quote(
         text=variants[0],
         speaker=speaker,
@@ -61,9 +61,10 @@ def group_quotes(groups: Sequence[Sequence[QuoteMention]], entities: Sequence[En
     conflict)."""
     quotes = []
     for group in groups:
-        by_speaker: dict[str | None, list[QuoteMention]] = {}
+        # Direct and reported wordings stay apart: words nobody quoted never get quotation marks.
+        by_speaker: dict[tuple[str | None, QuoteKind], list[QuoteMention]] = {}
         for mention in group:
-            by_speaker.setdefault(speaker_of(mention, entities), []).append(mention)
-        for speaker, mentions in by_speaker.items():
+            by_speaker.setdefault((speaker_of(mention, entities), mention.kind), []).append(mention)
+        for (speaker, _), mentions in by_speaker.items():
             quotes.append(_quote(speaker, mentions))
     return tuple(sorted(quotes, key=lambda q: -len(q.spans)))

@@ -96,7 +96,11 @@ def length(fragments: Fragments) -> int:
 
 
 def overlap(first: Fragments, second: Fragments) -> int:
-    return sum(max(0, min(a_end, b_end) - max(a_start, b_start)) for a_start, a_end in first for b_start, b_end in second)
+    return sum(
+        max(0, min(a_end, b_end) - max(a_start, b_start))
+        for a_start, a_end in first
+        for b_start, b_end in second
+    )
 
 
 def matches(predicted: Fragments, gold: Fragments) -> bool:
@@ -163,11 +167,15 @@ def tally(article: GoldArticle, predictions: Sequence[Predicted], direct: bool, 
         if not gold.source:
             continue
         into.speaker_checked += 1
-        into.speaker_right += prediction.speaker is not None and overlap((prediction.speaker,), gold.source) > 0
+        into.speaker_right += (
+            prediction.speaker is not None and overlap((prediction.speaker,), gold.source) > 0
+        )
         name = proper_name(" ".join(article.text[s:e] for s, e in gold.source))
         if name:
             into.named_checked += 1
-            into.named_right += bool(prediction.resolved) and surname(prediction.resolved or "") == surname(name)
+            into.named_right += bool(prediction.resolved) and surname(prediction.resolved or "") == surname(
+                name
+            )
 
 
 # Capitalised words that open a phrase without naming anyone: "The", "His", "Former".
