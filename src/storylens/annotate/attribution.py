@@ -364,14 +364,14 @@ def _colon_owner(doc: Doc, region: tuple[int, int]) -> Attribution | None:
     last = doc[colon.start - 1]
     root = last.sent.root
     subject = next((c for c in root.children if c.dep_ in SUBJECTS), None)
-    if last.pos_ == "PROPN" or subject is None:
-        speaker = last if last.pos_ in {"PROPN", "NOUN", "PRON"} else None
-    else:
+    if subject is not None and last.pos_ != "PROPN":
+        span = (subject.left_edge.idx, _end(subject))
         speaker = subject
-    if speaker is None:
+    elif last.pos_ in {"PROPN", "NOUN", "PRON"}:
+        span = (_name_start(last).idx, _end(last))
+        speaker = last
+    else:
         return None
-    first = speaker.left_edge if speaker is subject else _name_start(speaker)
-    span = (first.idx, _end(speaker))
     return Attribution((region,), span, (colon[0].idx, _end(colon[0])), True, _head_name(speaker))
 
 
