@@ -155,7 +155,7 @@ def _cue_attributions(doc: Doc, cut: float, regions: Fragments, marked: Fragment
 
 
 def _verb_attribution(verb: Token, regions: Fragments) -> Attribution:
-    source = _source_of(verb)
+    source = _source_of(verb, regions)
     content = _verb_content(verb, source, regions)
     if source is not None:
         content = _minus(content, (source.left_edge.idx, _end(source.right_edge)))
@@ -253,13 +253,17 @@ def _head_name(head: Token) -> tuple[int, int]:
     return first.idx, _end(head)
 
 
-def _source_of(verb: Token) -> Token | None:
-    """The verb's subject; an open verb ("..., adding that", "saying") borrows its head's."""
+def _source_of(verb: Token, regions: Fragments) -> Token | None:
+    """The verb's subject outside quotation marks, nearest the verb (the parse sometimes takes a
+    quoted name for a second subject); an open verb ("..., adding that", "saying") borrows its
+    head's."""
     seen = 0
     while verb is not None and seen < 4:
-        subject = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
-        if subject is not None:
-            return subject
+        subjects = [
+            c for c in verb.children if c.dep_ in SUBJECTS and not any(s <= c.idx < e for s, e in regions)
+        ]
+        if subjects:
+            return min(subjects, key=lambda c: abs(c.i - verb.i))
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         if agent is not None:
             return next((c for c in agent.children if c.dep_ == "pobj"), None)
@@ -334,6 +338,7 @@ def _owner_of(
         a
         for a in claimed
         if region[1] <= _cue_start(a) < min(line_end, next_quote, region[1] + TRAILING_REACH)
+        and _follows_directly(text, region[1], a)
     ]
     if after or trailing_only:
         return after[0] if after else None
@@ -380,6 +385,15 @@ def _name_start(token: Token) -> Token:
     while first.i > 0 and first.nbor(-1).pos_ == "PROPN" and first.nbor(-1).sent == token.sent:
         first = first.nbor(-1)
     return first
+
+
+def _follows_directly(text: str, quote_end: int, found: Attribution) -> bool:
+    """Whether the attribution starts right after the quote, punctuation aside (“...,” Trump
+    said / “...,” said Trump), not in a later clause (“...” He went on to endorse Ayotte)."""
+    starts = [found.cue[0] if found.cue else len(text)]
+    if found.source is not None:
+        starts.append(found.source[0])
+    return not text[quote_end : min(starts)].strip(' \t\xa0,.!?”"’»—–-')
 
 
 def _cue_start(found: Attribution) -> int:
