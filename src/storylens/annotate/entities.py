@@ -20,10 +20,12 @@ from rapidfuzz import fuzz
 
 from storylens.annotate.names import (
     ACRONYM_SKIP,
+    CONNECTORS,
     HONORIFICS,
     NAME_PARTICLES,
     acronym_of,
     clean_name,
+    known_first_name,
     name_parts,
     plain,
     same_person,
@@ -89,7 +91,8 @@ def _mentions_of(article_id: str, doc: Any) -> tuple[Mention, ...]:
     lowercase = {_stem(t.lower_) for t in doc if t.is_lower and t.is_alpha}
     headline_lines: dict[int, bool] = {}
     kept = []
-    for ent in doc.ents:
+    ents = list(doc.ents)
+    for index, ent in enumerate(ents):
         if ent.label_ not in KEPT_LABELS or "\n" in ent.text:
             continue
         line_start = text.rfind("\n", 0, ent.start_char) + 1
@@ -102,8 +105,56 @@ def _mentions_of(article_id: str, doc: Any) -> tuple[Mention, ...]:
             headline_lines[line_start] = _is_headline(text[line_start:line_end])
         span = _without_headline_words(ent, lowercase) if headline_lines[line_start] else ent
         if span is not None:
-            kept.append(Mention(article_id, span.start_char, span.end_char, span.text, ent.label_))
+            label = _label(ent, ents[index + 1 : index + 2])
+            kept.append(Mention(article_id, span.start_char, span.end_char, span.text, label))
     return tuple(kept)
+
+
+def _label(ent: Any, following: list[Any]) -> str:
+    """spaCy's label, but for what the words around the span say: a title right before it makes
+    it a person ("coach Mo Cheeks"), a town's way of being written a place."""
+    if ent.label_ != "PERSON" and ent.start > 0 and _is_title(ent.doc[ent.start - 1]):
+        return "PERSON"
+    return "GPE" if _written_as_town(ent, following) else ent.label_
+
+
+def _is_title(token: Any) -> bool:
+    """A title word right before a name: "Dr.", "Sen.", "coach", "President"."""
+    return (token.is_alpha and token.lower_ in TITLE_WORDS) or (
+        token.text.endswith(".") and token.text[:-1].lower() in HONORIFICS
+    )
+
+
+# Labels spaCy gives a town written as one ("Schenectady, N.Y.", "Smith, 23, of Queens") that
+# are no place's; seen on ECB+ odd topics.
+TOWN_MISTYPES = frozenset({"PERSON", "ORG"})
+
+
+def _written_as_town(ent: Any, following: list[Any]) -> bool:
+    """Whether a span typed a person or an organisation is written as a town: before a comma and
+    a place that ends the phrase ("of Schenectady, N.Y., was charged"; "Obama, Washington's ally"
+    and "Smith, Texas Republican" go on past the place), or as where someone is from after their
+    age ("Raj Chohan, 59, of Queens")."""
+    if ent.label_ not in TOWN_MISTYPES or (len(ent) > 1 and known_first_name(ent[0].text)):
+        return False  # "Howard R. Sanders, Esq.", "Sen. Henry Jackson, D-Wash."
+    return _before_region(ent, following) or _home_after_age(ent)
+
+
+def _before_region(ent: Any, following: list[Any]) -> bool:
+    doc = ent.doc
+    comma_inside = ent[-1].text == ","
+    if not following or (not comma_inside and (ent.end >= len(doc) or doc[ent.end].text != ",")):
+        return False
+    region = following[0]
+    if region.label_ != "GPE" or region.start != ent.end + (0 if comma_inside else 1) or "-" in region.text:
+        return False
+    return region.end >= len(doc) or (doc[region.end].is_punct and doc[region.end].text not in "'’")
+
+
+def _home_after_age(ent: Any) -> bool:
+    doc = ent.doc
+    before = [t.text for t in doc[max(ent.start - 4, 0) : ent.start]]
+    return len(before) == 4 and before[0] == "," and before[2:] == [",", "of"] and doc[ent.start - 3].like_num
 
 
 def _is_headline(line: str) -> bool:
@@ -193,6 +244,7 @@ def group_mentions(mentions: list[Mention]) -> list[list[Named]]:
         story.votes[plain(n.name)][n.mention.label] += 1
     named = [n for n in _unfuse(named, story) if not _title_only(n, story)]
     named = _retype_short_forms(named, story)
+    named = _retype_people(named, story)
     _cluster_people(named, story)
     people: dict[int, list[Named]] = defaultdict(list)
     others: list[Named] = []
@@ -288,12 +340,35 @@ def _retype_short_forms(named: list[Named], story: Story) -> list[Named]:
         if sum(story.count(k) for k in longer) > story.count(key):
             retyped[key] = Counter({story.label(k): story.count(k) for k in longer}).most_common(1)[0][0]
             story.votes[key] = Counter({retyped[key]: story.count(key)})
-    return [
-        dataclasses.replace(n, mention=dataclasses.replace(n.mention, label=retyped[key]))
-        if (key := plain(n.name)) in retyped
-        else n
-        for n in named
-    ]
+    return [_relabelled(n, retyped[key]) if (key := plain(n.name)) in retyped else n for n in named]
+
+
+# How many words a full name of a person has at most, when only its first name and a surname
+# tell that it is one ("Mo Cheeks" typed FAC); longer spans are more likely organisations.
+MOST_PERSON_WORDS = 3
+
+
+def _retype_people(named: list[Named], story: Story) -> list[Named]:
+    """Type PERSON a name spaCy types otherwise in all its forms ("Mo Cheeks" FAC) when its
+    first word is a known first name and its last the surname of a person of the story ("Philly
+    and Cheeks", two names run together, is no one's name)."""
+    surnames = {k.split()[-1] for k in story.votes if story.label(k) == "PERSON" and len(k.split()) > 1}
+    retyped = {
+        key
+        for key in story.votes
+        if story.label(key) != "PERSON"
+        and 1 < len(words := key.split()) <= MOST_PERSON_WORDS
+        and not CONNECTORS.intersection(words)
+        and words[-1] in surnames
+        and known_first_name(words[0])
+    }
+    for key in retyped:
+        story.votes[key] = Counter({"PERSON": story.count(key)})
+    return [_relabelled(n, "PERSON") if plain(n.name) in retyped else n for n in named]
+
+
+def _relabelled(n: Named, label: str) -> Named:
+    return dataclasses.replace(n, mention=dataclasses.replace(n.mention, label=label))
 
 
 def _cluster_people(named: list[Named], story: Story) -> None:
@@ -385,6 +460,8 @@ def _join_short_forms(roots: dict[str, list[Named]], story: Story) -> list[list[
     longer: dict[str, set[str]] = defaultdict(set)
     for key in roots:
         words = key.split()
+        if {"and", "&"}.intersection(words):
+            continue  # two names run together ("Philly and Cheeks") are no longer form of either
         for size in range(1, len(words)):
             longer[" ".join(words[:size])].add(key)
             longer[" ".join(words[-size:])].add(key)

@@ -264,3 +264,29 @@ def _without_possessive(word: str) -> str:
     if word.endswith(("'s", "’s")):
         return word[:-2]
     return word.rstrip("'’")
+
+
+# gender-guesser knows "The", "Said" and "Will" as first names; a word this common in lowercase
+# English (wordfreq Zipf 5.5 and up: said 6.0, may 6.0, new 6.3, the 7.7) is not taken for one.
+# Set between those and the commonest first names that are also words (Hope 5.4, Bill 5.2,
+# Mark 5.1); "Mo" (4.4) and "Rose" (4.8) are first names.
+COMMON_WORD_ZIPF = 5.5
+
+
+@functools.cache
+def _gender_detector():  # type: ignore[no-untyped-def]
+    import gender_guesser.detector as detector
+
+    return detector.Detector(case_sensitive=False)
+
+
+@functools.lru_cache(maxsize=65536)
+def known_first_name(word: str) -> bool:
+    """Whether `word` is a first name that `gender-guesser` knows as a man's or a woman's (mostly
+    or only), and not a common English word."""
+    from wordfreq import zipf_frequency
+
+    bare = word.strip(".").lower()
+    if len(bare) < 2 or not bare.isalpha() or zipf_frequency(bare, "en") >= COMMON_WORD_ZIPF:
+        return False
+    return _gender_detector().get_gender(bare) in {"male", "female", "mostly_male", "mostly_female"}
