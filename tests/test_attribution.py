@@ -196,3 +196,43 @@ def test_eval_quotes_table_has_the_issue_columns(tmp_path: Path) -> None:
     ours = table.rows[0]
     assert ours[0].startswith("storylens")
     assert ours[3] == 1.0 and ours[8] == 1.0  # both attributions found, right speakers
+
+
+def test_an_article_that_trips_the_attributor_fails_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime
+
+    from storylens import annotate as annotate_package
+    from storylens.annotate import quotes as quotes_module
+    from storylens.model import Article, Failure
+
+    real = quotes_module.find_attributions
+
+    def tripping(doc):  # type: ignore[no-untyped-def]
+        if "BOOM" in doc.text:
+            raise RuntimeError("odd text")
+        return real(doc)
+
+    monkeypatch.setattr(quotes_module, "find_attributions", tripping)
+    articles = [
+        Article(
+            "good",
+            'Mayor Lena Berg said the plan would cost more. "We are ready," she said.',
+            "",
+            "x",
+            "a",
+            "text",
+        ),
+        Article(
+            "bad",
+            'The BOOM said it. "Something odd," he said.',
+            "",
+            "x",
+            "b",
+            "text",
+            published=datetime(2026, 1, 1),
+        ),
+    ]
+    failures: list[Failure] = []
+    found = annotate_package.annotate(articles, failures)
+    assert set(found) == {"good"} and [f.origin for f in failures] == ["b"]
+    assert any(q.speaker == "Lena Berg" for q in found["good"].quotes)

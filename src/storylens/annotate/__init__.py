@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from storylens.annotate.dates import find_dates
 from storylens.annotate.entities import find_mentions
 from storylens.annotate.quantities import find_quantities
-from storylens.annotate.quotes import find_quotes
+from storylens.annotate.quotes import find_quotes, find_quotes_in_batch
 from storylens.annotate.roles import find_roles
 from storylens.annotate.sentences import split_sentences
-from storylens.model import Annotation, Article, Failure, Mention, RoleMention
+from storylens.model import Annotation, Article, Failure, Mention, QuoteMention, RoleMention
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +21,11 @@ def annotate(articles: Sequence[Article], failures: list[Failure] | None = None)
     article that cannot be annotated is left out and, when `failures` is given, recorded there;
     with no list to record it in, the error is raised."""
     mentions = find_mentions((article.id, article.text) for article in articles)
+    batch = _roles_and_quotes(articles, mentions)
     annotations = {}
     for article in articles:
         try:
-            annotations[article.id] = _annotate_one(article, mentions[article.id])
+            annotations[article.id] = _annotate_one(article, mentions[article.id], batch)
         except Exception as exc:  # a rule tripping on one odd text must not stop the batch
             if failures is None:
                 raise
@@ -33,16 +34,37 @@ def annotate(articles: Sequence[Article], failures: list[Failure] | None = None)
     return annotations
 
 
-def _annotate_one(article: Article, mentions: tuple[Mention, ...]) -> Annotation:
+RolesAndQuotes = dict[str, tuple[tuple[RoleMention, ...], tuple[QuoteMention, ...]]]
+
+
+def _roles_and_quotes(
+    articles: Sequence[Article], mentions: dict[str, tuple[Mention, ...]]
+) -> RolesAndQuotes:
+    """Roles and quotes of the whole batch, the quotes through one parser stream; empty if any
+    article trips them, so that each article is then done on its own and only the odd one fails."""
+    try:
+        roles = {a.id: find_roles(a.id, a.text, mentions[a.id]) for a in articles}
+        quotes = find_quotes_in_batch([(a.id, a.text, mentions[a.id], roles[a.id]) for a in articles])
+    except Exception:
+        log.warning("roles or quotes failed on the batch; retrying article by article", exc_info=True)
+        return {}
+    return {a.id: (roles[a.id], quotes[a.id]) for a in articles}
+
+
+def _annotate_one(article: Article, mentions: tuple[Mention, ...], batch: RolesAndQuotes) -> Annotation:
     published = article.published.date() if article.published else None
-    roles = find_roles(article.id, article.text, mentions)
+    if article.id in batch:
+        roles, found = batch[article.id]
+    else:
+        roles = find_roles(article.id, article.text, mentions)
+        found = find_quotes(article.id, article.text, mentions, roles)
     return Annotation(
         article_id=article.id,
         sentences=split_sentences(article.id, article.text),
         mentions=_outside_titles(mentions, roles),
         dates=find_dates(article.id, article.text, published),
         quantities=find_quantities(article.id, article.text),
-        quotes=find_quotes(article.id, article.text, mentions, roles),
+        quotes=found,
         roles=roles,
     )
 

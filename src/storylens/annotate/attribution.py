@@ -123,8 +123,8 @@ def find_attributions(
     weights = cue_weights()
     cut = weights["threshold"] if threshold is None else threshold
     reported_cut = weights["reported_threshold"] if reported is None else reported
-    regions = quoted_regions(doc.text)
-    marked = tuple((m.start(), m.end()) for m in QUOTED.finditer(doc.text))
+    regions = quoted_regions(_text(doc))
+    marked = tuple((m.start(), m.end()) for m in QUOTED.finditer(_text(doc)))
     led = list(_cue_attributions(doc, cut, regions, marked))
     # A cue with no content of its own ("As Joel Pollak observed:") can still own the quote after it.
     found = [a for a in led if a.content and (a.direct or a.score >= reported_cut)]
@@ -181,7 +181,7 @@ def _verb_content(verb: Token, source: Token | None, regions: Fragments) -> Frag
 def _adjacent_quote(verb: Token, source: Token | None, regions: Fragments) -> tuple[int, int] | None:
     """A quotation that the attribution directly follows (“...,” Trump said) or introduces
     (Trump said: “...”), with nothing but punctuation between them."""
-    text = verb.doc.text
+    text = _text(verb.doc)
     words = [verb] if source is None else [verb, source.left_edge, source.right_edge]
     first, last = min(t.idx for t in words), max(_end(t) for t in words)
     introduced = [r for r in regions if r[0] >= last and not text[last : r[0]].strip(" \t,:—–-")]
@@ -205,7 +205,7 @@ def _according_to(token: Token, regions: Fragments) -> Attribution:
 def _attribution(
     doc: Doc, content: Fragments, source: Token | None, cue: tuple[int, int], regions: Fragments
 ) -> Attribution:
-    content = _trimmed(doc.text, content)
+    content = _trimmed(_text(doc), content)
     direct = _inside_share(content, regions) >= DIRECT_SHARE
     if direct:  # the parse ends a clause at a sentence end inside the quote: take the whole quote
         content = _merged(content, tuple(r for r in regions if _overlap((r,), content)))
@@ -226,7 +226,7 @@ def _source_span(source: Token, cue: tuple[int, int], content: Fragments) -> tup
         span = ((child.left_edge.idx, _end(child.right_edge)),)
         if _overlap(span, (cue,)) or _overlap(span, content):
             end = min(end, child.left_edge.idx)
-    return _trim_span(source.doc.text, (source.left_edge.idx, end))
+    return _trim_span(_text(source.doc), (source.left_edge.idx, end))
 
 
 def _merged(first: Fragments, second: Fragments) -> Fragments:
@@ -280,13 +280,13 @@ def _quoted_passages(doc: Doc, regions: Fragments, led: Sequence[Attribution]) -
     for region in regions:
         if any(_overlap(a.content, (region,)) >= 0.5 * (region[1] - region[0]) for a in led):
             continue
-        if _is_title(doc.text[region[0] : region[1]]):
+        if _is_title(_text(doc)[region[0] : region[1]]):
             continue  # “Saturday Night Live”, “Make America Great Again”: a name, not words said
-        credit = _dash_credit(doc.text, region)
+        credit = _dash_credit(_text(doc), region)
         if credit is not None:
             yield Attribution((region,), credit, None, True, credit)
             continue
-        short = len(doc.text[region[0] : region[1]].split()) < MIN_QUOTE_WORDS
+        short = len(_text(doc)[region[0] : region[1]].split()) < MIN_QUOTE_WORDS
         owner = _owner_of(doc, region, regions, claimed, trailing_only=short)
         if owner is None and not short:
             owner = _colon_owner(doc, region)
@@ -330,7 +330,7 @@ def _owner_of(
     its line, a cue before it on its line after the previous quote, a cue in its sentence, else
     the last one in the lines before it, up to the previous paragraph. A short passage (“Too
     many,” Obama said) takes only the first kind: elsewhere two quoted words are mostly a term."""
-    text = doc.text
+    text = _text(doc)
     line_start = text.rfind("\n", 0, region[0]) + 1
     line_end = text.find("\n", region[1]) % (len(text) + 1)
     next_quote = min((r[0] for r in regions if r[0] > region[1]), default=len(text))
@@ -360,7 +360,7 @@ def _colon_owner(doc: Doc, region: tuple[int, int]) -> Attribution | None:
     """An attribution made by a colon alone: "Republican pollster Daron Shaw: “...”", "The
     timing doesn't surprise Shaw: “...”": the subject of the clause the colon ends, or the
     name right before it."""
-    before = doc.text[: region[0]].rstrip(' \t\n“"«')
+    before = _text(doc)[: region[0]].rstrip(' \t\n“"«')
     if not before.endswith(":"):
         return None
     colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
@@ -475,6 +475,14 @@ def _inside_share(content: Fragments, regions: Fragments) -> float:
 
 def _overlap(first: Fragments, second: Fragments) -> int:
     return sum(max(0, min(a1, b1) - max(a0, b0)) for a0, a1 in first for b0, b1 in second)
+
+
+def _text(doc: Doc) -> str:
+    """The parsed text, kept on the doc: spaCy rebuilds `Doc.text` from its tokens on every
+    read, which made it the costliest step here."""
+    if "text" not in doc.user_data:
+        doc.user_data["text"] = doc.text
+    return str(doc.user_data["text"])
 
 
 def _end(token: Token) -> int:

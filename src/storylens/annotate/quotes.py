@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from storylens.annotate.attribution import Attribution, cue_weights, find_attributions
@@ -28,12 +29,32 @@ def _cue_forms() -> frozenset[str]:
     return frozenset(cue_weights()["forms"])
 
 
+QuoteInput = tuple[str, str, Sequence[Mention], Sequence[RoleMention]]  # id, text, mentions, roles
+
+
 def find_quotes(
     article_id: str, text: str, mentions: Sequence[Mention], roles: Sequence[RoleMention] = ()
 ) -> tuple[QuoteMention, ...]:
-    attributions = list(_attributions(text))
-    resolver = SpeakerResolver(text, mentions, roles)
-    return tuple(_quote(article_id, text, a, resolver) for a in attributions)
+    return find_quotes_in_batch([(article_id, text, mentions, roles)])[article_id]
+
+
+def find_quotes_in_batch(articles: Sequence[QuoteInput]) -> dict[str, tuple[QuoteMention, ...]]:
+    """The quotes of each article id. The chunks of every article go through the parser in one
+    stream, which is about a third faster than a parser call per article."""
+    chunks = [
+        (index, offset, chunk)
+        for index, item in enumerate(articles)
+        for offset, chunk in candidate_chunks(item[1])
+    ]
+    found: dict[int, list[Attribution]] = defaultdict(list)
+    docs = parse_model().pipe(chunk for _, _, chunk in chunks)
+    for (index, offset, _), doc in zip(chunks, docs, strict=True):
+        found[index].extend(_shifted(attribution, offset) for attribution in find_attributions(doc))
+    quotes = {}
+    for index, (article_id, text, mentions, roles) in enumerate(articles):
+        resolver = SpeakerResolver(text, mentions, roles)
+        quotes[article_id] = tuple(_quote(article_id, text, a, resolver) for a in found[index])
+    return quotes
 
 
 def _quote(article_id: str, text: str, found: Attribution, resolver: SpeakerResolver) -> QuoteMention:
@@ -63,15 +84,6 @@ def _words_only(text: str, start: int, end: int, direct: bool) -> tuple[int, int
     while end > start and text[end - 1] in '”"», ':
         end -= 1
     return start, end
-
-
-def _attributions(text: str) -> Iterator[Attribution]:
-    """Attributions with offsets into `text`, parsing only the chunks that may hold them."""
-    chunks = list(candidate_chunks(text))
-    nlp = parse_model()
-    for (offset, _), doc in zip(chunks, nlp.pipe(chunk for _, chunk in chunks), strict=True):
-        for found in find_attributions(doc):
-            yield _shifted(found, offset)
 
 
 def candidate_chunks(text: str) -> Iterator[tuple[int, str]]:
