@@ -152,6 +152,7 @@ def _quoted_result(text: str = QUOTED, pronoun: str = "she", written: tuple[str,
             QuoteKind.INDIRECT,
             ("The senator",),
             (_span(text, "The senator"),),
+            (_span(text, "said that"),),  # the cue, shown before reported words ("said that")
         ),
         Quote(
             "the vote would be close",
@@ -191,12 +192,15 @@ def test_quotes_show_the_person_and_the_speaker_as_written() -> None:
 
 def test_reported_speech_is_never_put_in_quotation_marks() -> None:
     result = _quoted_result()
+    labels = []
     for row in _quote_rows(to_html(result))[1:3]:
         words = row.xpath("td[@class='words']")[0].text_content()
-        assert words.startswith("reported: ") and not set(words) & set('“”"')
+        labels.append(words.split(":")[0])
+        assert not set(words) & set('“”"')
+    assert labels == ["said that", "reported"]  # the source's own verb; "reported" where none was kept
     markdown = to_markdown(result)
     assert "- Elizabeth Warren — written as “she”: “We will win this fight” (Boston Ledger)" in markdown
-    assert "Elizabeth Warren — written as “The senator”: reported: the bill would pass before" in markdown
+    assert "Elizabeth Warren — written as “The senator”: said that: the bill would pass before" in markdown
     assert "“the bill would pass" not in markdown
     assert "- “The minister” (unresolved): reported: the vote would be close (Boston Ledger)" in markdown
     assert "- unattributed: “Nobody knows what happens next” (Boston Ledger)" in markdown

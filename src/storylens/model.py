@@ -282,6 +282,7 @@ class Quote:
     kind: QuoteKind = QuoteKind.DIRECT
     speaker_written: tuple[str, ...] = ()  # each distinct wording of the speaker: "she", "the senator"
     speaker_spans: tuple[Span, ...] = ()  # where each source names the speaker
+    cues: tuple[Span, ...] = ()  # the words that attribute it in each source: "said", "promised"
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ def _quote(speaker: str | None, mentions: Sequence[QuoteMention]) -> Quote:
         kind=kind,
         speaker_written=written,
         speaker_spans=tuple(q.speaker_span for q in mentions if q.speaker_span is not None),
+        cues=tuple(q.cue for q in mentions if q.cue is not None),
     )
 
 

@@ -42,6 +42,7 @@ def environment() -> jinja2.Environment:
         kind_name=views.kind_name,
         spin=views.spin_evidence,
         wordings=views.speaker_wordings,
+        cue_word=views.cue_word,
     )
     return env
 

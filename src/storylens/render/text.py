@@ -68,7 +68,7 @@ def _story_markdown(b: Briefing) -> list[str]:
         out += ["", "### Quotes", ""]
         for quote in b.quotes:
             sources = ", ".join(dict.fromkeys(names[s.article_id] for s in quote.spans))
-            words = _md(quote_words(quote))
+            words = _md(quote_words(quote, by_id))
             out.append(f"- {_md(speaker_phrase(quote, by_id))}: {words} ({_md(sources)})")
     out += ["", "### Who's who", ""]
     for entity in b.entities:
@@ -108,7 +108,7 @@ def print_terminal(result: BriefingSet, console: Console) -> None:
         by_id = {a.id: a for a in b.articles}
         for quote in b.quotes[:TERMINAL_QUOTES]:
             speaker = escape(speaker_phrase(quote, by_id))
-            console.print(f"[cyan]{speaker}:[/] {escape(quote_words(quote))}", highlight=False)
+            console.print(f"[cyan]{speaker}:[/] {escape(quote_words(quote, by_id))}", highlight=False)
         for d in b.derivations:
             console.print(f"[dim]{escape(derivation_phrase(d, names))}[/]", highlight=False)
     for failure in result.failures:

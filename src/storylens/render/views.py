@@ -169,11 +169,22 @@ def speaker_phrase(quote: Quote, articles: dict[str, Article]) -> str:
     return f"{written} (unresolved)" if written else "unattributed"
 
 
-def quote_words(quote: Quote) -> str:
-    """A direct quote inside quotation marks; reported speech labelled, never put in them."""
+def quote_words(quote: Quote, articles: dict[str, Article]) -> str:
+    """A direct quote inside quotation marks; reported speech after the word that attributes it
+    ("promised: to begin ...", "according to: ..."), never put in quotation marks."""
     if quote.kind == QuoteKind.INDIRECT:
-        return f"reported: {quote.text}"
+        return f"{cue_word(quote, articles)}: {quote.text}"
     return f"“{quote.text}”"
+
+
+def cue_word(quote: Quote, articles: dict[str, Article]) -> str:
+    """The verb a source used to attribute a reported statement ("warned", "according to"), in
+    lower case; "reported" where none was kept."""
+    for span in quote.cues:
+        article = articles.get(span.article_id)
+        if article is not None and 0 <= span.start < span.end <= len(article.text):
+            return " ".join(article.text[span.start : span.end].split()).lower().rstrip(":")
+    return "reported"
 
 
 PARTIAL_BELOW = 0.8  # a reprint that carries less of its source than this is a partial one
