@@ -14,6 +14,7 @@ introduces it, or continues the quote before it in the same or the previous para
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import functools
 import json
@@ -217,16 +218,33 @@ def _attribution(
 
 
 def _source_span(source: Token, cue: tuple[int, int], content: Fragments) -> tuple[int, int]:
-    """The speaker's noun phrase, less a relative clause that holds the cue or the content
-    ("an architect who said he was stiffed ..., saying, “...”" -> "an architect")."""
+    """The speaker's noun phrase as a reader would name it: less clauses after it ("an architect
+    who said he was stiffed ..." -> "an architect", "The U.S. delegation, using economic
+    development as an incentive ..." -> "The U.S. delegation"), a time after it ("President
+    Trump on Tuesday") and a bracket left open ("NBC ( cmcsa")."""
     end = _end(source.right_edge)
     for child in source.children:
-        if child.dep_ not in {"relcl", "acl"} or child.i < source.i:
-            continue
-        span = ((child.left_edge.idx, _end(child.right_edge)),)
-        if _overlap(span, (cue,)) or _overlap(span, content):
+        if child.i > source.i and (child.dep_ in {"relcl", "acl"} or _is_time_phrase(child)):
             end = min(end, child.left_edge.idx)
-    return _trim_span(_text(source.doc), (source.left_edge.idx, end))
+    text = _text(source.doc)
+    start = source.left_edge.idx
+    opened = text.rfind("(", start, end)
+    if opened > start and ")" not in text[opened:end]:
+        end = opened
+    return _trim_span(text, (start, end))
+
+
+TIME_WORDS = frozenset(
+    [*(d.lower() for d in calendar.day_name), *(m.lower() for m in calendar.month_name if m)]
+    + "today yesterday tonight morning afternoon evening night week month year weekend".split()
+)
+
+
+def _is_time_phrase(child: Token) -> bool:
+    """ "on Tuesday", "last week", "in March": a prepositional or noun phrase of time."""
+    if child.dep_ not in {"prep", "npadvmod"}:
+        return False
+    return any(t.lower_ in TIME_WORDS or t.like_num for t in child.subtree)
 
 
 def _merged(first: Fragments, second: Fragments) -> Fragments:
