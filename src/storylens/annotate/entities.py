@@ -65,10 +65,60 @@ def find_mentions(articles: Iterable[tuple[str, str]]) -> dict[str, tuple[Mentio
     """Entity mentions per article id, from (id, text) pairs, batched through spaCy."""
     pairs = list(articles)
     nlp = load_model()
-    found: dict[str, tuple[Mention, ...]] = {}
-    for (article_id, _), doc in zip(pairs, nlp.pipe(text for _, text in pairs), strict=True):
-        found[article_id] = _mentions_of(article_id, doc)
-    return found
+    docs = list(nlp.pipe(text for _, text in pairs))
+    common = common_words(docs)
+    return {
+        article_id: _mentions_of(article_id, doc, common)
+        for (article_id, _), doc in zip(pairs, docs, strict=True)
+    }
+
+
+# Tokens after which a capital letter says nothing: the start of a sentence, a quote or a line.
+SENTENCE_OPENERS = frozenset(".!?:;…\"“”‘’'([{-–—|/•*")
+
+
+def common_words(docs: Iterable[Any]) -> frozenset[str]:
+    """Words the batch writes in lowercase and capitalises only where any word is (at the start
+    of a sentence, a quote or a line, or in a headline): "Children", "Hospital", "Download" are
+    such words; "Bush" and "May" are names wherever the story writes "said Bush", "Theresa May"."""
+    lower: set[str] = set()
+    capital: set[str] = set()
+    for doc in docs:
+        headlines: dict[int, bool] = {}
+        for token in doc:
+            if not token.is_alpha:
+                continue
+            if token.is_lower:
+                lower.add(token.text)
+            elif token.text[0].isupper() and not _sentence_start(token):
+                line = doc.text.rfind("\n", 0, token.idx) + 1
+                if line not in headlines:
+                    end = doc.text.find("\n", token.idx)
+                    headlines[line] = _is_headline(doc.text[line : end if end >= 0 else len(doc.text)])
+                if not headlines[line]:
+                    capital.add(token.lower_)
+    return frozenset(lower - capital)
+
+
+def _sentence_start(token: Any) -> bool:
+    if token.i == 0:
+        return True
+    before = token.doc[token.i - 1]
+    return before.is_space or "\n" in before.text_with_ws or before.text[-1] in SENTENCE_OPENERS
+
+
+def _without_common_words(ent: Any, common: frozenset[str]) -> Any:
+    """The span less the common words it starts with ("Billionaire Phillip Ruffin" -> "Phillip
+    Ruffin", "Landlocked Mali" -> "Mali"), a first name aside ("Mark Zuckerberg"); None when it is
+    a common word and nothing else ("Children", "Download")."""
+    start = ent.start
+    while start < ent.end and ent.doc[start].lower_ in common:
+        if start + 1 < ent.end and known_first_name(ent.doc[start].text):
+            break
+        start += 1
+    if start == ent.end:
+        return None
+    return ent.doc[start : ent.end] if start > ent.start else ent
 
 
 # A headline or a menu writes most words capitalised: a line is one when at least this share of
@@ -84,16 +134,24 @@ CREDIT_BEFORE = re.compile(
 )
 
 
-def _mentions_of(article_id: str, doc: Any) -> tuple[Mention, ...]:
+# Words of page furniture that spaCy takes into names: credits ("AFP/Getty Images", "Washington
+# Post Buy Photo"), captions and sign-up boxes ("Breaking News Emails"); seen on Multi-News.
+FURNITURE_WORDS = frozenset(
+    ["photo", "photos", "images", "caption", "copyright", "newsletter", "newsletters", "emails", "slideshow"]
+)
+
+
+def _mentions_of(article_id: str, doc: Any, common: frozenset[str] = frozenset()) -> tuple[Mention, ...]:
     """The article's names, without credits and lines that hold nothing but a name (menus,
-    captions, bylines), and with headline words that spaCy ran into a name trimmed off."""
+    captions, bylines), with headline words that spaCy ran into a name trimmed off, and without
+    the batch's `common_words` at their start."""
     text: str = doc.text
     lowercase = {_stem(t.lower_) for t in doc if t.is_lower and t.is_alpha}
     headline_lines: dict[int, bool] = {}
     kept = []
     ents = list(doc.ents)
     for index, ent in enumerate(ents):
-        if ent.label_ not in KEPT_LABELS or "\n" in ent.text:
+        if ent.label_ not in KEPT_LABELS or "\n" in ent.text or any(t.lower_ in FURNITURE_WORDS for t in ent):
             continue
         line_start = text.rfind("\n", 0, ent.start_char) + 1
         line_end = len(text) if (end := text.find("\n", ent.end_char)) < 0 else end
@@ -104,25 +162,62 @@ def _mentions_of(article_id: str, doc: Any) -> tuple[Mention, ...]:
         if line_start not in headline_lines:
             headline_lines[line_start] = _is_headline(text[line_start:line_end])
         span = _without_headline_words(ent, lowercase) if headline_lines[line_start] else ent
+        span = None if span is None else _without_common_words(span, common)
         if span is not None:
-            label = _label(ent, ents[index + 1 : index + 2])
+            label = _label(ent, ents[index + 1 : index + 2], lowercase)
             kept.append(Mention(article_id, span.start_char, span.end_char, span.text, label))
     return tuple(kept)
 
 
-def _label(ent: Any, following: list[Any]) -> str:
-    """spaCy's label, but for what the words around the span say: a title right before it makes
-    it a person ("coach Mo Cheeks"), a town's way of being written a place."""
-    if ent.label_ != "PERSON" and ent.start > 0 and _is_title(ent.doc[ent.start - 1]):
+def _label(ent: Any, following: list[Any], lowercase: set[str]) -> str:
+    """spaCy's label, but for what the words around the span say: a title or an age makes it a
+    person ("coach Mo Cheeks", "Five-year-old Braden Scott"), a town's way of being written a
+    place ("of Schenectady, N.Y.")."""
+    if ent.label_ in PERSON_MISTYPES and _written_as_person(ent, lowercase):
         return "PERSON"
     return "GPE" if _written_as_town(ent, following) else ent.label_
 
 
-def _is_title(token: Any) -> bool:
-    """A title word right before a name: "Dr.", "Sen.", "coach", "President"."""
-    return (token.is_alpha and token.lower_ in TITLE_WORDS) or (
-        token.text.endswith(".") and token.text[:-1].lower() in HONORIFICS
+# Labels spaCy gives people's names that the words around them can correct; a nationality
+# (NORP) written as a person ("the 40-year-old American") is a description, not a name.
+PERSON_MISTYPES = frozenset({"ORG", "GPE", "FAC", "LOC", "EVENT"})
+AGE_BEFORE = re.compile(r"\byear\s*-\s*old\s*$", re.IGNORECASE)  # "Five-year-old Braden Scott"
+AGE_AFTER = re.compile(r"^\s*,\s*\d{1,3}\s*,")  # "Raj Chohan, 59, of Queens"
+# A speech verb right after a full name: "Justin Dawes told BuzzFeed" (organisations say things
+# too: only for a name that begins with a known first name). "X, who" is no evidence: the clause
+# often belongs to the person before ("a professor at Duke University, who ...").
+PERSON_AFTER = re.compile(r"^\s*(?:said|says|told|tells|recalled|recalls|added)\b")
+
+
+def _written_as_person(ent: Any, lowercase: set[str]) -> bool:
+    """Whether the words around a span say it is a person's name: a title right before it, an
+    age before or after it ("Five-year-old Braden Scott", "LaSalle, 36,"), or, for a full name
+    that begins with a known first name and holds no word the article writes in lowercase,
+    a speech verb right after it."""
+    doc = ent.doc
+    if ent.start > 0 and _is_title(doc[ent.start - 1]):
+        return True
+    after = doc.text[ent.end_char : ent.end_char + 20]
+    full_name = (
+        1 < len(ent) <= MOST_PERSON_WORDS
+        and known_first_name(ent[0].text)
+        and not any(_stem(t.lower_) in lowercase for t in ent[1:])
     )
+    if AGE_AFTER.match(after):
+        return True
+    if AGE_BEFORE.search(doc.text[max(0, ent.start_char - 20) : ent.start_char]):
+        # "a 16-year-old Brooklyn resident": the name is a modifier when a lowercase word follows
+        return full_name or ent.end >= len(doc) or not doc[ent.end].is_lower
+    return full_name and bool(PERSON_AFTER.match(after))
+
+
+def _is_title(token: Any) -> bool:
+    """A title word right before a name: "Dr.", "Sen.", "coach", "President"; not a role noun
+    that is an adjective after "a" ("a major U.S. package")."""
+    if token.text.endswith(".") and token.text[:-1].lower() in HONORIFICS:
+        return True
+    after_article = token.i > 0 and token.doc[token.i - 1].lower_ in {"a", "an"}
+    return token.is_alpha and token.lower_ in TITLE_WORDS and not after_article
 
 
 # Labels spaCy gives a town written as one ("Schenectady, N.Y.", "Smith, 23, of Queens") that
@@ -246,6 +341,7 @@ def group_mentions(mentions: list[Mention]) -> list[list[Named]]:
     named = _retype_short_forms(named, story)
     named = _retype_people(named, story)
     _cluster_people(named, story)
+    named = _retype_lone_places(named, story)
     people: dict[int, list[Named]] = defaultdict(list)
     others: list[Named] = []
     for n in named:
@@ -365,6 +461,26 @@ def _retype_people(named: list[Named], story: Story) -> list[Named]:
     for key in retyped:
         story.votes[key] = Counter({"PERSON": story.count(key)})
     return [_relabelled(n, "PERSON") if plain(n.name) in retyped else n for n in named]
+
+
+def _retype_lone_places(named: list[Named], story: Story) -> list[Named]:
+    """A lone word typed PERSON that is no word of any person's full name in the story, and that
+    spaCy types a place in some sentences ("in Mali", typed PERSON in most others), is the place:
+    on ECB+ odd topics and Multi-News such words were towns, countries and districts."""
+    retyped = {}
+    for key, votes in story.votes.items():
+        places = Counter({label: votes[label] for label in PLACE_TYPES if votes[label]})
+        if (
+            places
+            and story.label(key) == "PERSON"
+            and len(key.split()) == 1
+            and not _lone_candidates(key, story)
+            and not story.by_first_name.get(key)
+        ):
+            retyped[key] = places.most_common(1)[0][0]
+    for key, label in retyped.items():
+        story.votes[key] = Counter({label: story.count(key)})
+    return [_relabelled(n, retyped[key]) if (key := plain(n.name)) in retyped else n for n in named]
 
 
 def _relabelled(n: Named, label: str) -> Named:
