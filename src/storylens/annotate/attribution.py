@@ -170,8 +170,10 @@ def _verb_content(verb: Token, source: Token | None, regions: Fragments) -> Frag
     adjacent = None if complements else _adjacent_quote(verb, source, regions)
     if adjacent is not None:
         return (adjacent,)  # “...,” Trump said in February of Carrier: the quote, not "of Carrier"
-    if not complements:
-        complements = [c for c in verb.children if c.dep_ in CONTENT_DEPS and c.i > verb.i]
+    if not complements:  # "reported at the time": a time is when it was said, not what
+        complements = [
+            c for c in verb.children if c.dep_ in CONTENT_DEPS and c.i > verb.i and not _is_time_phrase(c)
+        ]
     if complements:
         return _span_of(t for c in complements for t in c.subtree)
     if verb.dep_ in {"parataxis", "ccomp"} and verb.head.i < verb.i:
@@ -235,8 +237,11 @@ def _source_span(source: Token, cue: tuple[int, int], content: Fragments) -> tup
 
 
 TIME_WORDS = frozenset(
-    [*(d.lower() for d in calendar.day_name), *(m.lower() for m in calendar.month_name if m)]
-    + "today yesterday tonight morning afternoon evening night week month year weekend".split()
+    [
+        *(d.lower() for d in calendar.day_name),
+        *(m.lower() for m in calendar.month_name if m),
+        *"today yesterday tonight morning afternoon evening night week month year weekend time".split(),
+    ]
 )
 
 
@@ -273,18 +278,22 @@ def _head_name(head: Token) -> tuple[int, int]:
 
 def _source_of(verb: Token, regions: Fragments) -> Token | None:
     """The verb's subject outside quotation marks, nearest the verb (the parse sometimes takes a
-    quoted name for a second subject); an open verb ("..., adding that", "saying") borrows its
-    head's."""
+    quoted name for a second subject); for a passive cue its agent ("was told by X"), and none
+    where no agent is given ("Kim was seen smiling"); an open verb ("..., adding that",
+    "saying") borrows its head's, passive or not ("X was quoted as saying")."""
     seen = 0
     while verb is not None and seen < 4:
-        subjects = [
-            c for c in verb.children if c.dep_ in SUBJECTS and not any(s <= c.idx < e for s, e in regions)
-        ]
-        if subjects:
-            return min(subjects, key=lambda c: abs(c.i - verb.i))
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         if agent is not None:
             return next((c for c in agent.children if c.dep_ == "pobj"), None)
+        allowed = SUBJECTS if seen else SUBJECTS - {"nsubjpass"}
+        subjects = [
+            c for c in verb.children if c.dep_ in allowed and not any(s <= c.idx < e for s, e in regions)
+        ]
+        if subjects:
+            return min(subjects, key=lambda c: abs(c.i - verb.i))
+        if any(c.dep_ == "nsubjpass" for c in verb.children):
+            return None
         if verb.dep_ not in OPEN_VERB_DEPS or verb.head.i == verb.i:
             return None
         verb, seen = verb.head, seen + 1
