@@ -236,3 +236,14 @@ def test_an_article_that_trips_the_attributor_fails_alone(monkeypatch: pytest.Mo
     found = annotate_package.annotate(articles, failures)
     assert set(found) == {"good"} and [f.origin for f in failures] == ["b"]
     assert any(q.speaker == "Lena Berg" for q in found["good"].quotes)
+
+
+def test_chunks_stay_small_and_a_giant_paragraph_is_not_parsed() -> None:
+    paragraph = "Officials said the road was shut. " * 100  # 3,400 characters
+    giant = "The minister said " + "very " * 5000 + "much."
+    text = "\n".join([paragraph] * 12 + [giant])
+    chunks = list(candidate_chunks(text))
+    assert all(len(chunk) <= 20_000 for _, chunk in chunks)
+    assert all(text[offset : offset + len(chunk)] == chunk for offset, chunk in chunks)
+    assert not any("very very" in chunk for _, chunk in chunks)
+    assert sum(chunk.count("Officials") for _, chunk in chunks) == 1200

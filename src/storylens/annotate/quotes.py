@@ -87,17 +87,20 @@ def _words_only(text: str, start: int, end: int, direct: bool) -> tuple[int, int
 
 
 def candidate_chunks(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, text) of each run of consecutive paragraphs that may hold an attribution."""
+    """(offset, text) of each run of consecutive paragraphs that may hold an attribution. A
+    paragraph longer than a chunk is no news paragraph (a table, a dump of data) and is not
+    parsed: the parser's time grows faster than its length."""
     run_start: int | None = None
     run_end = 0
     for start, end in _paragraphs(text):
-        if _may_attribute(text[start:end]) and (run_start is None or end - run_start <= MAX_CHUNK_CHARACTERS):
+        wanted = end - start <= MAX_CHUNK_CHARACTERS and _may_attribute(text[start:end])
+        if wanted and (run_start is None or end - run_start <= MAX_CHUNK_CHARACTERS):
             run_start = start if run_start is None else run_start
             run_end = end
             continue
         if run_start is not None:
             yield run_start, text[run_start:run_end]
-        run_start = start if _may_attribute(text[start:end]) else None
+        run_start = start if wanted else None
         run_end = end
     if run_start is not None:
         yield run_start, text[run_start:run_end]
