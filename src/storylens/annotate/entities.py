@@ -511,8 +511,9 @@ def _cluster_people(named: list[Named], story: Story) -> None:
 
 def _lone_name_person(n: Named, story: Story) -> int | None:
     """The person a lone surname ("Lohan") or first name ("Lindsay") names: the only one it
-    fits in the story, or else the only one of those whose full name its article writes (before
-    it, or else anywhere); a name that fits two people of its article stays unattached."""
+    fits in the story, or else the one of those whose full name its article writes (before it,
+    or else anywhere) far more often than the others' (`_dominant`), or else, for a word that is
+    no place, the one the story writes far more often; otherwise it stays unattached."""
     place = story.label(plain(n.name)) in PLACE_TYPES
     candidates = _lone_candidates(n.person, story, surname_only=place)
     if len(candidates) <= 1 and not place:
@@ -523,7 +524,24 @@ def _lone_name_person(n: Named, story: Story) -> int | None:
     anywhere = {c for c, starts in written.items() if starts}
     for found in (before, anywhere):
         if found:
-            return found.pop() if len(found) == 1 else None
+            return _dominant({c: len(written[c]) for c in found})
+    if place:
+        return None
+    in_story = Counter(c for (_, c), starts in story.written_at.items() if c in candidates for _ in starts)
+    return _dominant(dict(in_story)) if in_story else None
+
+
+# A lone surname that two people of its article can have ("Ross": "Wilbur Ross" and "WL Ross",
+# "Sementilli": Fabio and his wife Mirella) goes to the one whose full name the article (or, when
+# it writes none, the story) writes at least this many times as often as any other's. Looked at
+# on ECB+ odd topics (B-cubed unchanged) and on Multi-News clusters 10-49.
+LONE_NAME_DOMINANCE = 2
+
+
+def _dominant(counts: dict[int, int]) -> int | None:
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    if len(ranked) == 1 or ranked[0][1] >= LONE_NAME_DOMINANCE * ranked[1][1]:
+        return ranked[0][0]
     return None
 
 

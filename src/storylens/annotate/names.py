@@ -149,10 +149,16 @@ def _parts(name: str) -> tuple[str, ...]:
     if len(words) > 1:
         parsed = HumanName(name)
         kept = " ".join(p for p in (parsed.first, parsed.middle, parsed.last) if p)
-        words = kept.split() or words
+        words = [_spelled_initials(w) for w in kept.split()] or words
     decomposed = unicodedata.normalize("NFKD", " ".join(words).lower())
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return tuple(bare.replace(".", " ").split())
+
+
+def _spelled_initials(word: str) -> str:
+    """Initials written without dots inside a full name are initials: "Louis CK" is "Louis C.K.",
+    "WL Ross" is "W. L. Ross"."""
+    return " ".join(word) if 2 <= len(word) <= 3 and word.isalpha() and word.isupper() else word
 
 
 def same_person(first: str, second: str) -> bool:

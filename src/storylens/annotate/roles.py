@@ -144,6 +144,23 @@ TITLE_STOP = frozenset(
         "told",
         "says,",
         "according",
+        # a clause, not a title, runs into a lowercase title read backwards: "which featured now
+        # president-elect Donald Trump", "the decision was director Ridley Scott's"
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "that",
+        "now",
+        "is",
+        "was",
+        "were",
+        "are",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
     ]
 )
 PHRASE = r"[^,.;:\"“”()\n]{2,90}?"
@@ -233,8 +250,12 @@ def _has_capital_name(phrase: str) -> bool:
     return bool(re.search(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+\b", phrase)) and not has_role_noun(phrase.split()[-1])
 
 
+# An adverb before a predicate's title is no part of it: "technically the beneficial owner".
+LEADING_ADVERB = re.compile(r"^(?:[a-z]+ly\s+)+")
+
+
 def _role(article_id: str, person: Mention, title: str, start: int) -> RoleMention:
-    clean = DETERMINERS.sub("", title.strip())
+    clean = DETERMINERS.sub("", LEADING_ADVERB.sub("", title.strip()))
     shift = len(title) - len(title.lstrip()) + (len(title.strip()) - len(clean))
     return RoleMention(
         article_id, person.start, person.text, clean, start + shift, start + shift + len(clean)
