@@ -247,3 +247,11 @@ def test_chunks_stay_small_and_a_giant_paragraph_is_not_parsed() -> None:
     assert all(text[offset : offset + len(chunk)] == chunk for offset, chunk in chunks)
     assert not any("very very" in chunk for _, chunk in chunks)
     assert sum(chunk.count("Officials") for _, chunk in chunks) == 1200
+
+
+def test_british_single_quotes_are_quotes_and_apostrophes_are_not() -> None:
+    text = "‘It’s over for the club and we all know it,’ said manager Paul Dean. The Joneses’ house was sold."
+    (quote,) = attributed(text)
+    assert quote.kind == QuoteKind.DIRECT
+    assert quote.text == "It’s over for the club and we all know it"
+    assert quote.speaker == "Paul Dean"

@@ -29,7 +29,14 @@ Fragments = tuple[tuple[int, int], ...]
 Doc = Any  # spacy.tokens.Doc; spaCy is imported lazily
 Token = Any
 
-QUOTED = re.compile(r"“[^”]*(?:”|(?=\n))|\"[^\"\n]*(?:\"|(?=\n))|«[^»]*»")
+# Quotation marks news uses: curly and straight double quotes (a quote left open runs to the end
+# of its paragraph, as multi-paragraph quotes do), guillemets, and British single quotes, whose
+# closing mark is told from an apostrophe by what follows it ("‘It’s over,’ she said").
+QUOTED = re.compile(
+    r"“[^”]*(?:”|(?=\n))|\"[^\"\n]*(?:\"|(?=\n))|«[^»]*»|(?<![\w’])‘(?:[^‘’\n]|’(?=\w))*’(?!\w)"
+)
+OPENING_MARKS = '“"«‘'
+CLOSING_MARKS = '”"»’'
 DIRECT_SHARE = 0.5  # content mostly inside quotation marks (marks included) is a direct quote
 MIN_QUOTE_WORDS = 3  # shorter quoted text is a term or a title: "rail tax"
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
@@ -101,7 +108,7 @@ def _next_to_quote(verb: Token, subject: Token | None) -> bool:
 
 
 def _is_quote_mark(token: Token) -> bool:
-    return token.text in {'"', "“", "”", "«", "»"}
+    return token.text in {*OPENING_MARKS, *CLOSING_MARKS}
 
 
 def is_cue_candidate(token: Token) -> bool:
@@ -137,7 +144,7 @@ def quoted_regions(text: str) -> Fragments:
     """Quoted passages, inner text only."""
     regions = []
     for match in QUOTED.finditer(text):
-        inner_start, inner_end = match.start() + 1, match.end() - (text[match.end() - 1] in '”"»')
+        inner_start, inner_end = match.start() + 1, match.end() - (text[match.end() - 1] in CLOSING_MARKS)
         if text[inner_start:inner_end].strip():
             regions.append((inner_start, inner_end))
     return tuple(regions)
@@ -479,9 +486,9 @@ def _trimmed(text: str, content: Fragments) -> Fragments:
 
 def _with_marks(text: str, span: tuple[int, int]) -> tuple[int, int]:
     start, end = span
-    if start > 0 and text[start - 1] in '“"«':
+    if start > 0 and text[start - 1] in OPENING_MARKS:
         start -= 1
-    while end < len(text) and text[end] in '.,!?”"»’':
+    while end < len(text) and text[end] in ".,!?" + CLOSING_MARKS:
         end += 1
     return start, end
 

@@ -13,13 +13,19 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
-from storylens.annotate.attribution import Attribution, cue_weights, find_attributions
+from storylens.annotate.attribution import (
+    CLOSING_MARKS,
+    OPENING_MARKS,
+    QUOTED,
+    Attribution,
+    cue_weights,
+    find_attributions,
+)
 from storylens.annotate.parse import parse_model
 from storylens.annotate.speakers import SpeakerResolver
 from storylens.model import Mention, QuoteKind, QuoteMention, RoleMention, Span
 
 WORD = re.compile(r"[A-Za-z’']+")
-QUOTE_MARKS = re.compile(r"[“”\"«»]")
 # Longer chunks are parsed paragraph by paragraph: the parser's cost per token grows with length.
 MAX_CHUNK_CHARACTERS = 20_000
 
@@ -79,9 +85,9 @@ def _words_only(text: str, start: int, end: int, direct: bool) -> tuple[int, int
     (renderers add their own marks); reported content as found."""
     if not direct:
         return start, end
-    while start < end and text[start] in '“"« ':
+    while start < end and text[start] in OPENING_MARKS + " ":
         start += 1
-    while end > start and text[end - 1] in '”"», ':
+    while end > start and text[end - 1] in CLOSING_MARKS + ", ":
         end -= 1
     return start, end
 
@@ -113,7 +119,7 @@ def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _may_attribute(paragraph: str) -> bool:
-    if QUOTE_MARKS.search(paragraph):
+    if QUOTED.search(paragraph):
         return True
     forms = _cue_forms()
     return any(word.lower() in forms for word in WORD.findall(paragraph))
