@@ -174,9 +174,12 @@ def _verb_content(verb: Token, source: Token | None, regions: Fragments) -> Frag
     """What a cue verb attributes: the quotation it is attached to, else its clausal
     complement, else its other complements after it, else the clause it interrupts."""
     complements = [c for c in verb.children if c.dep_ == "ccomp"]
-    adjacent = None if complements else _adjacent_quote(verb, source, regions)
-    if adjacent is not None:
-        return (adjacent,)  # “...,” Trump said in February of Carrier: the quote, not "of Carrier"
+    adjacent = _adjacent_quote(verb, source, regions)
+    clause = _span_of(t for c in complements for t in c.subtree)
+    if adjacent is not None and (not clause or _overlap(clause, (adjacent,))):
+        # “...,” Trump said in February of Carrier: the quote, not "of Carrier"; and the quote,
+        # not a complement the parse stretched over the sentence before it.
+        return (adjacent,)
     if not complements:  # "reported at the time": a time is when it was said, not what
         complements = [
             c for c in verb.children if c.dep_ in CONTENT_DEPS and c.i > verb.i and not _is_time_phrase(c)
