@@ -28,6 +28,7 @@ from storylens.annotate.names import (
     known_first_name,
     name_parts,
     plain,
+    possessive_split,
     same_person,
 )
 from storylens.annotate.roles import ROLE_NOUNS
@@ -108,17 +109,19 @@ def _sentence_start(token: Any) -> bool:
 
 
 def _without_common_words(ent: Any, common: frozenset[str]) -> Any:
-    """The span less the common words it starts with ("Billionaire Phillip Ruffin" -> "Phillip
-    Ruffin", "Landlocked Mali" -> "Mali"), a first name aside ("Mark Zuckerberg"); None when it is
-    a common word and nothing else ("Children", "Download")."""
-    start = ent.start
-    while start < ent.end and ent.doc[start].lower_ in common:
-        if start + 1 < ent.end and known_first_name(ent.doc[start].text):
+    """The span less the common words at its edges ("Billionaire Phillip Ruffin" -> "Phillip
+    Ruffin", "Landlocked Mali" -> "Mali", "Calif. Authorities" -> "Calif."), a first name aside
+    ("Mark Zuckerberg"); None when it is nothing but common words ("Children", "Download")."""
+    start, end = ent.start, ent.end
+    while start < end and ent.doc[start].lower_ in common:
+        if start + 1 < end and known_first_name(ent.doc[start].text):
             break
         start += 1
-    if start == ent.end:
+    while end > start + 1 and ent.doc[end - 1].lower_ in common:
+        end -= 1
+    if start == end:
         return None
-    return ent.doc[start : ent.end] if start > ent.start else ent
+    return ent.doc[start:end] if (start, end) != (ent.start, ent.end) else ent
 
 
 # A headline or a menu writes most words capitalised: a line is one when at least this share of
@@ -132,8 +135,6 @@ CREDIT_BEFORE = re.compile(
     r"(?:\b(?:photo(?:graph)?|picture|image|credit|courtesy|illustration)s?\s*(?:by|:)\s*|/\s*)$",
     re.IGNORECASE,
 )
-
-
 # Words of page furniture that spaCy takes into names: credits ("AFP/Getty Images", "Washington
 # Post Buy Photo"), captions and sign-up boxes ("Breaking News Emails"); seen on Multi-News.
 FURNITURE_WORDS = frozenset(
@@ -338,6 +339,7 @@ def group_mentions(mentions: list[Mention]) -> list[list[Named]]:
     for n in named:
         story.votes[plain(n.name)][n.mention.label] += 1
     named = [n for n in _unfuse(named, story) if not _title_only(n, story)]
+    named = [_without_owner(n, story) for n in named]
     named = _retype_short_forms(named, story)
     named = _retype_people(named, story)
     _cluster_people(named, story)
@@ -387,6 +389,23 @@ def _unfuse(named: list[Named], story: Story) -> list[Named]:
         inner = fixed[n.name]
         result.append(n if inner is None else Named(n.mention, inner, " ".join(name_parts(inner))))
     return result
+
+
+def _without_owner(n: Named, story: Story) -> Named:
+    """A span with a possessive inside holds two names: the one the story writes on its own
+    ("University of Toulouse's Young-Ho Eom" -> "Young-Ho Eom", "Nintendo Co.'s Wii" -> "Wii"),
+    or else, in a span typed a person's, the owner ("Sementilli's Twitter" -> "Sementilli");
+    "McDonald's Corp" stays."""
+    parts = possessive_split(n.name)
+    if parts is None:
+        return n
+    owner, thing = parts
+    for part in (thing, owner):
+        key = plain(part)
+        if story.count(key) and (part == thing or n.mention.label == "PERSON"):
+            label = story.label(key) if part == thing else n.mention.label
+            return Named(dataclasses.replace(n.mention, label=label), part, " ".join(name_parts(part)))
+    return n
 
 
 def _inner_name(name: str, story: Story) -> str | None:
@@ -496,7 +515,7 @@ def _cluster_people(named: list[Named], story: Story) -> None:
     )
     blocks: dict[str, list[tuple[str, int]]] = defaultdict(list)  # surname start -> (head, cluster)
     for person in sorted(full, key=lambda p: (-len(p.split()), -full[p], p)):
-        block = blocks[person.split()[-1][:2]]
+        block = blocks[plain(person).split()[-1][:2]]  # "Kim Jong-nam" beside "Kim Jong Nam"
         fits = [cluster for head, cluster in block if same_person(head, person)]
         cluster = fits[0] if len(fits) == 1 else len(story.cluster_of)
         if len(fits) != 1:
@@ -522,9 +541,10 @@ def _lone_name_person(n: Named, story: Story) -> int | None:
     written = {c: story.written_at.get((article, c), []) for c in candidates}
     before = {c for c, starts in written.items() if any(s < start for s in starts)}
     anywhere = {c for c, starts in written.items() if starts}
-    for found in (before, anywhere):
-        if found:
-            return _dominant({c: len(written[c]) for c in found})
+    if before:
+        return _dominant({c: sum(s < start for s in written[c]) for c in before})
+    if anywhere:
+        return _dominant({c: len(written[c]) for c in anywhere})
     if place:
         return None
     in_story = Counter(c for (_, c), starts in story.written_at.items() if c in candidates for _ in starts)
@@ -594,7 +614,7 @@ def _join_short_forms(roots: dict[str, list[Named]], story: Story) -> list[list[
     longer: dict[str, set[str]] = defaultdict(set)
     for key in roots:
         words = key.split()
-        if {"and", "&"}.intersection(words):
+        if {"and", "&"}.intersection(words) or _names_joined(roots[key][0].name, story):
             continue  # two names run together ("Philly and Cheeks") are no longer form of either
         for size in range(1, len(words)):
             longer[" ".join(words[:size])].add(key)
@@ -603,7 +623,7 @@ def _join_short_forms(roots: dict[str, list[Named]], story: Story) -> list[list[
     for key in sorted(roots, key=lambda k: len(k.split())):
         fits = [k for k in longer.get(key, ()) if _can_be_one(story.label(key), story.label(k))]
         sizes = sorted(((len(roots[k]), k) for k in fits), reverse=True)
-        if sizes and sizes[0][0] > sum(size for size, _ in sizes[1:]):
+        if len(sizes) == 1 or (sizes and _abbreviates(key, len(roots[key]), sizes)):
             merged[key] = sizes[0][1]
     groups: dict[str, list[Named]] = defaultdict(list)
     for key, members in roots.items():
@@ -612,6 +632,25 @@ def _join_short_forms(roots: dict[str, list[Named]], story: Story) -> list[list[
             target = merged[target]
         groups[target].extend(members)
     return list(groups.values())
+
+
+def _names_joined(name: str, story: Story) -> bool:
+    """Whether a hyphen joins two names the story writes on their own: "U.S.-Pakistan"."""
+    parts = [plain(part) for part in re.split(r"(?<=\S)[-‐–](?=\S)", name)]
+    return len(parts) > 1 and all(story.count(part) for part in parts)
+
+
+def _abbreviates(key: str, count: int, longer: list[tuple[int, str]]) -> bool:
+    """Whether a short form written `count` times, that begins or ends several longer names
+    ((times written, name), most written first), is the short form of the first: that one is
+    written more than all the others together, and, where the short form begins it rather than
+    being its head ("Betty Ford" / "the Betty Ford Center" beside "Betty Ford Clinic"), at least
+    as often as the short form. "Saints" is the head of "New Orleans Saints"; "Samsung", written
+    more often than "Samsung Account" and "Samsung Privacy Policy", is what they are named after."""
+    top, name = longer[0]
+    if top <= sum(size for size, _ in longer[1:]):
+        return False
+    return name.endswith(" " + key) or top >= count
 
 
 def _can_be_one(short: str, long: str) -> bool:

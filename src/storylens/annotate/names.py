@@ -230,6 +230,8 @@ SURNAME_PARTICLES = frozenset(
 )  # fmt: skip
 NAME_PARTICLES = CONNECTORS | SURNAME_PARTICLES
 EDGE_PUNCTUATION = "\"'“”‘’`()[]{}:;,-–—|*•#/"
+# A sentence run into a name without a space: "II.The", "said.The"; not "U.S.", "C.K." or "St.Louis".
+FUSED_SENTENCE = re.compile(r"(?:(?<=[A-Z]{2})|(?<=[a-z]{3}))\.(?=[A-Z][a-z])")
 BRACKETED = re.compile(r"\([^()]*\)")  # a nickname or an aside: "Kimani (Kiki) Gray"
 # Files, addresses and handles are not names: "IMG_2041.jpg", "www.example.com/news", "@handle".
 FILE_OR_ADDRESS = re.compile(
@@ -242,9 +244,11 @@ def clean_name(text: str) -> str | None:
     """The name in a recognised span, or None when the span is no name: edge punctuation,
     possessive and leading "the" removed, lowercase words at either edge trimmed ("Thompson in");
     no name when it has no letters, is mojibake, a file name or an address, or holds a lowercase
-    word inside that names do not have ("Lohan that Reid")."""
+    word inside that names do not have ("Lohan that Reid"). A sentence run into the name without
+    a space is cut off ("World War II.The 442nd" -> "World War II")."""
     if is_bad(text) or "\ufffd" in text or FILE_OR_ADDRESS.search(text):
         return None
+    text = LOST_APOSTROPHE.sub("'s", FUSED_SENTENCE.split(text, maxsplit=1)[0])
     words = [w.strip(EDGE_PUNCTUATION) for w in BRACKETED.sub(" ", text).split()]
     words = [w for w in words if w]
     while words and (
@@ -267,9 +271,27 @@ def _lowercase(word: str) -> bool:
 
 def _without_possessive(word: str) -> str:
     """ "Trump's" -> "Trump", "Reuters'" stays (a name that ends in s keeps its s)."""
-    if word.endswith(("'s", "’s")):
+    if word.endswith(POSSESSIVES):
         return word[:-2]
-    return word.rstrip("'’")
+    return word.rstrip("'’‘")
+
+
+LOST_APOSTROPHE = re.compile(r"(?<=[a-z])\?s\b")  # "Committee?s Office": "Committee's"
+
+
+# The last one a mistyped apostrophe ("Kevin Spacey‘s"); one lost to a wrong encoding
+# ("Trump?s", as scraped pages often have it) is put back by clean_name.
+POSSESSIVES = ("'s", "’s", "‘s")
+
+
+def possessive_split(name: str) -> tuple[str, str] | None:
+    """(owner, thing) of a name with a possessive inside: "University of Toulouse's Young-Ho Eom"
+    -> ("University of Toulouse", "Young-Ho Eom"); None when there is none."""
+    words = name.split()
+    for index, word in enumerate(words[:-1]):
+        if word.endswith(POSSESSIVES):
+            return " ".join([*words[:index], word[:-2]]), " ".join(words[index + 1 :])
+    return None
 
 
 # gender-guesser knows "The", "Said" and "Will" as first names; a word this common in lowercase

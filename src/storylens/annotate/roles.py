@@ -164,7 +164,9 @@ TITLE_STOP = frozenset(
     ]
 )
 PHRASE = r"[^,.;:\"“”()\n]{2,90}?"
-AFTER_NAME = re.compile(rf"^,\s*(?P<role>{PHRASE})\s*(?=,|\.|;|$|\s+(?:said|says|told|who)\b)")
+AFTER_NAME = re.compile(
+    rf"^,(?!\s*(?:who|which|that|whose|whom)\b)\s*(?P<role>{PHRASE})\s*(?=,|\.|;|$|\s+(?:said|says|told|who)\b)"
+)
 PREDICATE = re.compile(
     rf"^(?:,\s*who\s+(?:is|was|has been)|\s+(?:is|was|has been|became|serves as|served as))\s+"
     rf"(?P<role>{PHRASE})\s*(?=,|\.|;|$|\s+(?:and|since|until)\b)"
@@ -239,7 +241,7 @@ def _title_before(text: str, person: Mention) -> tuple[int, int] | None:
     for word in reversed(words[:-1][-3:]):
         gap = text[offset + word.end() : offset + first.start()]
         lowered = word.group().lower()
-        if gap.strip() or lowered in TITLE_STOP or word.group()[0].isupper() != capitalised:
+        if gap.strip() or "\n" in gap or lowered in TITLE_STOP or word.group()[0].isupper() != capitalised:
             break
         first = word
     return offset + first.start(), offset + noun.end()
