@@ -23,6 +23,7 @@ from storylens.annotate.names import (
     CONNECTORS,
     HONORIFICS,
     NAME_PARTICLES,
+    SURNAME_PARTICLES,
     acronym_of,
     clean_name,
     known_first_name,
@@ -339,7 +340,7 @@ def group_mentions(mentions: list[Mention]) -> list[list[Named]]:
     for n in named:
         story.votes[plain(n.name)][n.mention.label] += 1
     named = [n for n in _unfuse(named, story) if not _title_only(n, story)]
-    named = [_without_owner(n, story) for n in named]
+    named = [_without_owner(_first_of_two(n, story), story) for n in named]
     named = _retype_short_forms(named, story)
     named = _retype_people(named, story)
     _cluster_people(named, story)
@@ -361,7 +362,10 @@ def _named(mention: Mention) -> Named | None:
     name = clean_name(mention.text)
     if name is None:
         return None
-    return Named(mention, name, " ".join(name_parts(name)))
+    parts = name_parts(name)
+    if len(parts) > 1 and parts[0] in SURNAME_PARTICLES:
+        parts = parts[-1:]  # "van Beurden" is a surname, not a first name "van"
+    return Named(mention, name, " ".join(parts))
 
 
 def _title_only(n: Named, story: Story) -> bool:
@@ -389,6 +393,18 @@ def _unfuse(named: list[Named], story: Story) -> list[Named]:
         inner = fixed[n.name]
         result.append(n if inner is None else Named(n.mention, inner, " ".join(name_parts(inner))))
     return result
+
+
+def _first_of_two(n: Named, story: Story) -> Named:
+    """Two names run together by "and" ("Steele and Fusion GPS") are the first of them when the
+    story writes it on its own; "Department of Children and Family Services" stays whole."""
+    words = n.name.split()
+    for index, word in enumerate(words[1:-1], start=1):
+        first = " ".join(words[:index])
+        if word in {"and", "&"} and story.count(plain(first)):
+            label = story.label(plain(first))
+            return Named(dataclasses.replace(n.mention, label=label), first, " ".join(name_parts(first)))
+    return n
 
 
 def _without_owner(n: Named, story: Story) -> Named:

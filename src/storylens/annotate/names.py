@@ -252,9 +252,12 @@ def clean_name(text: str) -> str | None:
     words = [w.strip(EDGE_PUNCTUATION) for w in BRACKETED.sub(" ", text).split()]
     words = [w for w in words if w]
     while words and (
-        (_lowercase(words[0]) and words[0] not in SURNAME_PARTICLES) or words[0].lower() == "the"
+        (_lowercase(words[0]) and words[0] not in SURNAME_PARTICLES)
+        or words[0].lower() == "the"
+        or words[0].isdigit()  # a year run into a name: "2014 AGM", "2010 Gulf"
     ):
         words.pop(0)
+    words = _before_date(words)
     while words and (_lowercase(words[-1]) or not any(ch.isalpha() for ch in words[-1])):
         words.pop()
     if not words or any(_lowercase(w) and w not in NAME_PARTICLES for w in words):
@@ -262,6 +265,24 @@ def clean_name(text: str) -> str | None:
     words[-1] = _without_possessive(words[-1])
     name = " ".join(words)
     return name if sum(ch.isalpha() for ch in name) >= 2 else None
+
+
+MONTHS = frozenset(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+     "sept", "oct", "nov", "dec"]
+)  # fmt: skip
+DAY_NUMBER = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?[.,]?$")
+
+
+def _before_date(words: list[str]) -> list[str]:
+    """A name less a date spaCy ran into it: "Comedy Central October 29th" -> "Comedy Central"."""
+    for index in range(1, len(words)):
+        if words[index].lower().rstrip(".") in MONTHS and (
+            index + 1 == len(words) or DAY_NUMBER.match(words[index + 1])
+        ):
+            return words[:index]
+    return words
 
 
 def _lowercase(word: str) -> bool:

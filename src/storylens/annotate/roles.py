@@ -161,6 +161,14 @@ TITLE_STOP = frozenset(
         "has",
         "have",
         "had",
+        # nor a clause opened by a conjunction: "Although Shell Chief Executive Ben van Beurden"
+        "although",
+        "though",
+        "while",
+        "when",
+        "because",
+        "if",
+        "result",
     ]
 )
 PHRASE = r"[^,.;:\"“”()\n]{2,90}?"
