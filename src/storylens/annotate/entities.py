@@ -21,16 +21,19 @@ from rapidfuzz import fuzz
 from storylens.annotate.names import (
     ACRONYM_SKIP,
     CONNECTORS,
+    HONORIFIC_GENDER,
     HONORIFICS,
     NAME_PARTICLES,
     SURNAME_PARTICLES,
     acronym_of,
     clean_name,
+    first_name_gender,
     known_first_name,
     name_parts,
     plain,
     possessive_split,
     same_person,
+    strip_title,
 )
 from storylens.annotate.roles import ROLE_NOUNS
 from storylens.errors import MissingExtraError
@@ -139,7 +142,19 @@ CREDIT_BEFORE = re.compile(
 # Words of page furniture that spaCy takes into names: credits ("AFP/Getty Images", "Washington
 # Post Buy Photo"), captions and sign-up boxes ("Breaking News Emails"); seen on Multi-News.
 FURNITURE_WORDS = frozenset(
-    ["photo", "photos", "images", "caption", "copyright", "newsletter", "newsletters", "emails", "slideshow"]
+    [
+        "photo",
+        "photos",
+        "images",
+        "caption",
+        "copyright",
+        "newsletter",
+        "newsletters",
+        "email",
+        "emails",
+        "slideshow",
+        "invalid",
+    ]
 )
 
 
@@ -293,9 +308,16 @@ def merge_entities(mentions: Iterable[Mention]) -> tuple[Entity, ...]:
     return tuple(_entity(index, group) for index, group in enumerate(groups))
 
 
+def _fullness(name: str, count: int) -> tuple[int, bool, int]:
+    """How full a form of a name is: most words ("Clarissa Dickson-Wright" has three), then no
+    title ("Gary Wilson" over "Mrs Wilson"), then most written."""
+    bare = strip_title(name)
+    return len(plain(bare).split()), bare == name, count
+
+
 def _entity(index: int, group: list[Named]) -> Entity:
     names = Counter(n.name for n in group)
-    longest = max(names, key=lambda name: (len(name.split()), names[name]))
+    longest = max(names, key=lambda name: _fullness(name, names[name]))
     aliases = tuple(sorted({n.name for n in group if plain(n.name) != plain(longest)}))
     spans = tuple(Span(n.mention.article_id, n.mention.start, n.mention.end) for n in group)
     return Entity(f"e{index}", longest, majority_label(group), aliases, spans)
@@ -326,6 +348,11 @@ class Story:
     by_surname: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     by_first_name: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     lone_candidates: dict[str, set[int]] = field(default_factory=dict)
+
+    def gender_of(self, cluster: int) -> str:
+        """ "male" or "female" when the first names of a person's full names say so, else ""."""
+        genders = {first_name_gender(f) for f, clusters in self.by_first_name.items() if cluster in clusters}
+        return genders.pop() if len(genders) == 1 else ""
 
     def label(self, key: str) -> str:
         return self.votes[key].most_common(1)[0][0] if self.votes[key] else ""
@@ -551,6 +578,9 @@ def _lone_name_person(n: Named, story: Story) -> int | None:
     no place, the one the story writes far more often; otherwise it stays unattached."""
     place = story.label(plain(n.name)) in PLACE_TYPES
     candidates = _lone_candidates(n.person, story, surname_only=place)
+    gender = HONORIFIC_GENDER.get(n.name.split()[0].lower().rstrip("."), "")
+    if gender:  # "Mrs Wilson" is not Gary Wilson
+        candidates = {c for c in candidates if story.gender_of(c) in {gender, ""}}
     if len(candidates) <= 1 and not place:
         return next(iter(candidates), None)
     article, start = n.mention.article_id, n.mention.start

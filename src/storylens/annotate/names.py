@@ -169,6 +169,8 @@ def same_person(first: str, second: str) -> bool:
         return False
     if plain(strip_title(first)) == plain(strip_title(second)):
         return True  # "Kim Jong-un" / "Kim Jong Un"
+    if plain(a[-1]) == plain(" ".join(b)) or plain(b[-1]) == plain(" ".join(a)):
+        return True  # "Dickson Wright" is the double-barrelled surname of "Clarissa Dickson-Wright"
     if fuzz.ratio(a[-1], b[-1]) < SURNAME_TYPO_RATIO:
         return False
     if len(a) == 1 or len(b) == 1:
@@ -329,13 +331,26 @@ def _gender_detector():  # type: ignore[no-untyped-def]
     return detector.Detector(case_sensitive=False)
 
 
-@functools.lru_cache(maxsize=65536)
 def known_first_name(word: str) -> bool:
     """Whether `word` is a first name that `gender-guesser` knows as a man's or a woman's (mostly
     or only), and not a common English word."""
+    return bool(first_name_gender(word))
+
+
+@functools.lru_cache(maxsize=65536)
+def first_name_gender(word: str) -> str:
+    """ "male" or "female" for a first name `gender-guesser` knows as mostly or only one's, and
+    not a common English word; "" otherwise."""
     from wordfreq import zipf_frequency
 
     bare = word.strip(".").lower()
     if len(bare) < 2 or not bare.isalpha() or zipf_frequency(bare, "en") >= COMMON_WORD_ZIPF:
-        return False
-    return _gender_detector().get_gender(bare) in {"male", "female", "mostly_male", "mostly_female"}
+        return ""
+    guess = _gender_detector().get_gender(bare)
+    return (
+        guess.removeprefix("mostly_") if guess in {"male", "female", "mostly_male", "mostly_female"} else ""
+    )
+
+
+# Honorifics that say a person's gender: "Mrs Wilson" is not Gary Wilson.
+HONORIFIC_GENDER = {"mr": "male", "mrs": "female", "ms": "female", "miss": "female"}
