@@ -492,9 +492,15 @@ INSTITUTION_TYPES = frozenset({"ORG", "FAC"})
 def _retype_short_forms(named: list[Named], story: Story) -> list[Named]:
     """Give a person-typed short form of an institution's name ("at Betty Ford") the type of the
     longer names it begins, when those are written more often than it."""
+    institutions: dict[str, list[str]] = defaultdict(list)  # leading words -> longer names
+    for other in story.votes:
+        if story.label(other) in INSTITUTION_TYPES:
+            words = other.split()
+            for size in range(2, len(words)):
+                institutions[" ".join(words[:size])].append(other)
     retyped: dict[str, str] = {}
-    for key in [k for k in story.votes if story.label(k) == "PERSON" and len(k.split()) > 1]:
-        longer = [k for k in story.votes if k.startswith(key + " ") and story.label(k) in INSTITUTION_TYPES]
+    for key in [k for k in story.votes if story.label(k) == "PERSON" and k in institutions]:
+        longer = institutions[key]
         if sum(story.count(k) for k in longer) > story.count(key):
             retyped[key] = Counter({story.label(k): story.count(k) for k in longer}).most_common(1)[0][0]
             story.votes[key] = Counter({retyped[key]: story.count(key)})
