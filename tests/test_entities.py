@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from storylens.annotate.entities import common_words, find_mentions, load_model, merge_entities
+from storylens.annotate.entities import (
+    _without_common_words,
+    common_words,
+    find_mentions,
+    load_model,
+    merge_entities,
+)
 from storylens.annotate.names import clean_name, same_person
 from storylens.annotate.roles import find_roles, headed_by_role_noun
 from storylens.evaluate import entities as ev
@@ -411,3 +417,10 @@ def test_nationality_descriptions_of_people_are_left_out_of_the_ecbplus_scores()
     ev.score_topic([document], {document.name: found}, ev.storylens_merge, scores)
     assert scores.descriptions == 1 and len(scores.gold) == 1
     assert scores.row() == [1.0, 1.0, 1.0, 1.0]
+
+
+def test_only_capitalised_common_words_are_trimmed() -> None:
+    doc = load_model()("Osama bin Laden hid. Landlocked Mali imports fuel.")
+    common = frozenset({"bin", "landlocked"})
+    assert _without_common_words(doc[0:3], common).text == "Osama bin Laden"
+    assert _without_common_words(doc[5:7], common).text == "Mali"

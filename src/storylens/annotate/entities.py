@@ -112,16 +112,21 @@ def _sentence_start(token: Any) -> bool:
     return before.is_space or "\n" in before.text_with_ws or before.text[-1] in SENTENCE_OPENERS
 
 
+def _common(token: Any, common: frozenset[str]) -> bool:
+    """A capitalised common word: "bin" in "bin Laden" and "sung" in "Kim Il-sung" are no such."""
+    return token.text[:1].isupper() and token.lower_ in common
+
+
 def _without_common_words(ent: Any, common: frozenset[str]) -> Any:
     """The span less the common words at its edges ("Billionaire Phillip Ruffin" -> "Phillip
     Ruffin", "Landlocked Mali" -> "Mali", "Calif. Authorities" -> "Calif."), a first name aside
     ("Mark Zuckerberg"); None when it is nothing but common words ("Children", "Download")."""
     start, end = ent.start, ent.end
-    while start < end and ent.doc[start].lower_ in common:
+    while start < end and _common(ent.doc[start], common):
         if start + 1 < end and known_first_name(ent.doc[start].text):
             break
         start += 1
-    while end > start + 1 and ent.doc[end - 1].lower_ in common:
+    while end > start + 1 and _common(ent.doc[end - 1], common):
         end -= 1
     if start == end:
         return None
