@@ -614,7 +614,7 @@ def _lone_name_person(n: Named, story: Story) -> int | None:
 # A lone surname that two people of its article can have ("Ross": "Wilbur Ross" and "WL Ross",
 # "Sementilli": Fabio and his wife Mirella) goes to the one whose full name the article (or, when
 # it writes none, the story) writes at least this many times as often as any other's. Set on
-# ECB+ odd topics (B-cubed F1 0.944 -> 0.948 with it) and checked on Multi-News clusters 10-49.
+# ECB+ odd topics (B-cubed F1 0.945 -> 0.948 with it) and checked on Multi-News clusters 10-49.
 LONE_NAME_DOMINANCE = 2
 
 
