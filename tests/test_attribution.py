@@ -255,3 +255,15 @@ def test_british_single_quotes_are_quotes_and_apostrophes_are_not() -> None:
     assert quote.kind == QuoteKind.DIRECT
     assert quote.text == "It’s over for the club and we all know it"
     assert quote.speaker == "Paul Dean"
+
+
+def test_a_capitalised_common_noun_or_a_possessive_is_not_the_speaker() -> None:
+    text = (
+        "Rebekah Martinez was reported missing in November. "
+        "Doctors said the patients were stable, and doctors in the city agreed. "
+        "Martinez's mother said she had last spoken to her daughter on Nov. 12."
+    )
+    found = only(attributed(text), QuoteKind.INDIRECT)
+    assert [(q.speaker_text, q.speaker) for q in found][:1] == [("Doctors", None)]
+    mother = next(q for q in found if q.speaker_text and "mother" in q.speaker_text)
+    assert mother.speaker is None  # her mother, not Martinez

@@ -8,6 +8,7 @@ before, keeps its speaker.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections import defaultdict
@@ -65,7 +66,11 @@ def find_quotes_in_batch(articles: Sequence[QuoteInput]) -> dict[str, tuple[Quot
 
 def _quote(article_id: str, text: str, found: Attribution, resolver: SpeakerResolver) -> QuoteMention:
     start, end = _words_only(text, found.content[0][0], found.content[-1][1], found.direct)
-    speaker = resolver.resolve(found.source, found.content, found.source_head) if found.source else None
+    speaker = (
+        resolver.resolve(found.source, found.content, found.source_head, found.source_tag)
+        if found.source
+        else None
+    )
     source = Span(article_id, *found.source) if found.source else None
     return QuoteMention(
         article_id=article_id,
@@ -129,10 +134,10 @@ def _shifted(found: Attribution, offset: int) -> Attribution:
     def move(span: tuple[int, int]) -> tuple[int, int]:
         return span[0] + offset, span[1] + offset
 
-    return Attribution(
+    return dataclasses.replace(
+        found,
         content=tuple(move(s) for s in found.content),
         source=move(found.source) if found.source else None,
         cue=move(found.cue) if found.cue else None,
-        direct=found.direct,
         source_head=move(found.source_head) if found.source_head else None,
     )

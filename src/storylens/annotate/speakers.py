@@ -29,18 +29,12 @@ PRONOUN_GENDER = {"he": "male", "him": "male", "she": "female", "her": "female"}
 PLURAL_PRONOUNS = {"they"}  # "we" is the speaker's own group, which the text rarely names
 MALE_TITLES = {"mr", "mr.", "sir", "lord", "king", "prince"}
 FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess"}
+TITLE_WORDS = HONORIFICS | ROLE_NOUNS  # a "name" that is only a title ("Sgt") names nobody
 # gender-guesser knows "The" and "Said" as names; a word this common in lower case (Zipf 6 and
 # up: the, said, and, but) is not taken for a first name. "Faith" (4.4) and "Rose" (4.9) are.
 COMMON_WORD_ZIPF = 6.0
 # How far back (characters) a pronoun looks for its person: about three paragraphs of news.
 PRONOUN_REACH = 1500
-
-
-@dataclass(frozen=True)
-class Resolved:
-    name: str | None
-    start: int  # the span of the speaker as written
-    end: int
 
 
 @dataclass(frozen=True)
@@ -56,46 +50,70 @@ class SpeakerResolver:
 
     def __init__(self, text: str, mentions: Sequence[Mention], roles: Sequence[RoleMention] = ()) -> None:
         self.text = text
-        self.people = [Person(m.text, m.start, m.end, m.label) for m in mentions if m.label in SPEAKER_LABELS]
+        self.people = [
+            Person(m.text, m.start, m.end, m.label)
+            for m in mentions
+            if m.label in SPEAKER_LABELS and strip_title(m.text).lower().rstrip(".") not in TITLE_WORDS
+        ]
         self.roles = roles
-        self.speakers: list[Person] = []  # resolved speakers of earlier attributions
+        self.speakers: list[Person] = []
 
     def resolve(
-        self, source: tuple[int, int], content: Sequence[tuple[int, int]], head: tuple[int, int] | None = None
+        self,
+        source: tuple[int, int],
+        content: Sequence[tuple[int, int]],
+        head: tuple[int, int] | None = None,
+        tag: str = "",
     ) -> str | None:
-        """The person the speaker written at `source` (head word at `head`) refers to."""
+        """The person the speaker written at `source` refers to; `head` is the span of its head
+        word and `tag` that word's part-of-speech tag (NNP for a name, NNS for people, ...)."""
         head = head or source
-        name = self._named(source, head)
+        name = self._named(source, head, tag)
         if name is None:
             name = self._by_reference(self.text[head[0] : head[1]], source, content)
         if name is not None:
             self.speakers.append(Person(name, source[0], source[1], self._label_of(name)))
         return name
 
-    def _named(self, source: tuple[int, int], head: tuple[int, int]) -> str | None:
+    def _named(self, source: tuple[int, int], head: tuple[int, int], tag: str) -> str | None:
         """The name the speaker's head word belongs to: a recognised mention over it, else the
-        head itself when it is capitalised mid-phrase or a name the article gave a person."""
+        head itself when it is capitalised and no common noun, else a person named in the phrase
+        (not as a possessive: "Bekah's mother" is not Bekah)."""
         over_head = [p for p in self.people if p.start < head[1] and head[0] < p.end]
         if over_head and over_head[-1].label == "PERSON":
             return self.full_name(over_head[-1])
         written = self.text[head[0] : head[1]]
-        if _is_name_word(written):
+        if _is_name_word(written) and not (tag in {"NN", "NNS"} and self._written_in_lower_case(written)):
             return self.full_name(Person(written, head[0], head[1], "PERSON"))
         # The parse may take a title word or a bracket for the head ("Vice President for news
         # Dave Gorab", "Gov. John Kasich (R-OH)"): a person named before any apposition wins.
         phrase_end = source[0] + len(re.split(r"[,(]", self.text[source[0] : source[1]], maxsplit=1)[0])
-        named = [
-            p for p in self.people if p.label == "PERSON" and source[0] <= p.start and p.end <= phrase_end
-        ]
+        named = self._people_within(source[0], phrase_end)
         if named:
             return self.full_name(named[-1])
         if over_head:
             return self.full_name(over_head[-1])
         # "the former president, Joao Silva,": the person in the apposition.
-        apposed = [
-            p for p in self.people if p.label == "PERSON" and phrase_end <= p.start and p.end <= source[1]
-        ]
+        apposed = self._people_within(phrase_end, source[1])
         return self.full_name(apposed[0]) if apposed else None
+
+    def _written_in_lower_case(self, word: str) -> bool:
+        """A capitalised common noun the article also writes in lower case ("Doctors said" with
+        "doctors" elsewhere) is no name; "Sanders", which the parse may also tag a common noun,
+        never appears in lower case."""
+        return re.search(rf"\b{re.escape(word.lower())}\b", self.text) is not None
+
+    def _people_within(self, start: int, end: int) -> list[Person]:
+        """People named between `start` and `end`, less possessives ("Bekah's mother")."""
+        return [
+            p
+            for p in self.people
+            if p.label == "PERSON" and start <= p.start and p.end <= end and not self._possessive(p)
+        ]
+
+    def _possessive(self, person: Person) -> bool:
+        after = self.text[person.end : person.end + 2]
+        return bool(re.match(r"[’']s?\b", after)) or person.name.endswith(("'s", "’s"))
 
     def full_name(self, person: Person) -> str:
         """The fullest way the article writes this person; a bare surname becomes a full name
@@ -140,11 +158,13 @@ class SpeakerResolver:
     def _pronoun(
         self, gender: str, source: tuple[int, int], content: Sequence[tuple[int, int]]
     ) -> str | None:
+        def reachable(person: Person) -> bool:
+            return source[0] - PRONOUN_REACH <= person.start < source[0] and not _within(person, content)
+
         def fits(person: Person) -> bool:
             return (
                 person.label == "PERSON"
-                and source[0] - PRONOUN_REACH <= person.start < source[0]
-                and not _within(person, content)
+                and reachable(person)
                 and self._gender(person.name) in {gender, "unknown", "none"}
             )
 
