@@ -424,3 +424,11 @@ def test_only_capitalised_common_words_are_trimmed() -> None:
     common = frozenset({"bin", "landlocked"})
     assert _without_common_words(doc[0:3], common).text == "Osama bin Laden"
     assert _without_common_words(doc[5:7], common).text == "Mali"
+
+
+def test_file_names_and_hashtags_are_no_names() -> None:
+    assert clean_name("Bodeau.eps") is None and clean_name("IMG_0042.JPG") is None
+    assert clean_name("Salesforce.com") == "Salesforce.com"  # a domain names a company
+    text = "Police closed the road. Listen for team coverage of this #MassShooting tonight in Aberdeen."
+    names = {m.text for m in find_mentions([("a", text)])["a"]}
+    assert "MassShooting" not in names

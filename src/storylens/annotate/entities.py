@@ -175,6 +175,8 @@ def _mentions_of(article_id: str, doc: Any, common: frozenset[str] = frozenset()
     for index, ent in enumerate(ents):
         if ent.label_ not in KEPT_LABELS or "\n" in ent.text or any(t.lower_ in FURNITURE_WORDS for t in ent):
             continue
+        if text[ent.start_char - 1 : ent.start_char] in {"#", "@"}:
+            continue  # a hashtag or a handle ("#MassShooting", "@nycsouthpaw"), not a name
         line_start = text.rfind("\n", 0, ent.start_char) + 1
         line_end = len(text) if (end := text.find("\n", ent.end_char)) < 0 else end
         if text[line_start:line_end].strip() == ent.text or CREDIT_BEFORE.search(

@@ -4,6 +4,7 @@ surname-only mentions, initials and acronyms."""
 from __future__ import annotations
 
 import functools
+import mimetypes
 import re
 import unicodedata
 
@@ -242,13 +243,26 @@ FILE_OR_ADDRESS = re.compile(
 )
 
 
+# Media and document files, as the standard library's type table knows them ("Bodeau.eps",
+# "IMG_0042.JPG"); ".com" and ".org" are also file types there, so only these kinds count.
+FILE_KINDS = ("image/", "video/", "audio/", "application/pdf", "application/postscript")
+
+
+def _is_file_name(text: str) -> bool:
+    extension = re.search(r"\.([A-Za-z0-9]{2,5})\b", text)
+    if extension is None:
+        return False
+    kind = mimetypes.guess_type(f"file.{extension.group(1).lower()}")[0] or ""
+    return kind.startswith(FILE_KINDS)
+
+
 def clean_name(text: str) -> str | None:
     """The name in a recognised span, or None when the span is no name: edge punctuation,
     possessive and leading "the" removed, lowercase words at either edge trimmed ("Thompson in");
     no name when it has no letters, is mojibake, a file name or an address, or holds a lowercase
     word inside that names do not have ("Lohan that Reid"). A sentence run into the name without
     a space is cut off ("World War II.The 442nd" -> "World War II")."""
-    if is_bad(text) or "\ufffd" in text or FILE_OR_ADDRESS.search(text):
+    if is_bad(text) or "\ufffd" in text or FILE_OR_ADDRESS.search(text) or _is_file_name(text):
         return None
     text = LOST_APOSTROPHE.sub("'s", FUSED_SENTENCE.split(text, maxsplit=1)[0])
     words = [w.strip(EDGE_PUNCTUATION) for w in BRACKETED.sub(" ", text).split()]
