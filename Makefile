@@ -36,6 +36,8 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/conflicts.py --cases tests/fixtures/conflicts_holdout.jsonl
 	$(BIN)/python bench/aliases.py
 	$(BIN)/python bench/quotes.py
+	$(BIN)/storylens eval quotes --data ../shared/data/quotes/polnear/dev
+	$(BIN)/storylens eval entities --data ../shared/data/events/ecbplus
 	$(BIN)/python bench/paraphrase.py
 	$(BIN)/python bench/stories_multinews.py
 	$(BIN)/python bench/cluster_scale.py --sizes 1000 10000 100000
