@@ -267,3 +267,13 @@ def test_a_capitalised_common_noun_or_a_possessive_is_not_the_speaker() -> None:
     assert [(q.speaker_text, q.speaker) for q in found][:1] == [("Doctors", None)]
     mother = next(q for q in found if q.speaker_text and "mother" in q.speaker_text)
     assert mother.speaker is None  # her mother, not Martinez
+
+
+def test_reported_content_of_one_word_is_no_statement() -> None:
+    assert only(attributed("Jessica Yellin said herself. The host was late."), QuoteKind.INDIRECT) == []
+
+
+def test_a_description_resolves_only_to_a_person_named_in_the_article() -> None:
+    text = "Mexico's treasury secretary said Tuesday the practice costs the country $780 million a year."
+    (quote,) = only(attributed(text), QuoteKind.INDIRECT)
+    assert quote.speaker is None and quote.speaker_text == "Mexico's treasury secretary"

@@ -136,9 +136,17 @@ def find_attributions(
     marked = tuple((m.start(), m.end()) for m in QUOTED.finditer(_text(doc)))
     led = list(_cue_attributions(doc, cut, regions, marked))
     # A cue with no content of its own ("As Joel Pollak observed:") can still own the quote after it.
-    found = [a for a in led if a.content and (a.direct or a.score >= reported_cut)]
+    found = [
+        a for a in led if a.content and (a.direct or (a.score >= reported_cut and _says_something(doc, a)))
+    ]
     found.extend(_quoted_passages(doc, regions, led))
     return sorted(found, key=lambda a: a.content[0])
+
+
+def _says_something(doc: Doc, found: Attribution) -> bool:
+    """Reported content of two words or more: "said herself" says nothing, "criticized Sanders"
+    does. (Three words or more cost 0.015 of recall on PolNeAR train for no precision.)"""
+    return sum(len(_text(doc)[start:end].split()) for start, end in found.content) >= 2
 
 
 def quoted_regions(text: str) -> Fragments:

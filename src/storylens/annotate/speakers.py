@@ -91,8 +91,14 @@ class SpeakerResolver:
         named = self._people_within(source[0], phrase_end)
         if named:
             return self.full_name(named[-1])
-        if over_head:
-            return self.full_name(over_head[-1])
+        # An organisation speaks when it is the head itself ("Reuters"), not a modifier of it
+        # ("treasury secretary").
+        head_word_start = (
+            head[1] - len(self.text[head[0] : head[1]].split()[-1]) if head[1] > head[0] else head[0]
+        )
+        at_head = [p for p in over_head if p.end >= head[1] and p.start <= head_word_start]
+        if at_head:
+            return self.full_name(at_head[-1])
         # "the former president, Joao Silva,": the person in the apposition.
         apposed = self._people_within(phrase_end, source[1])
         return self.full_name(apposed[0]) if apposed else None
@@ -188,10 +194,9 @@ class SpeakerResolver:
     def _described(self, noun: str) -> str | None:
         """The one person the article gave a title with this noun ("the senator" -> the person
         titled "Senator ..."), by the roles found next to names."""
-        titled = {
-            role.person for role in self.roles if re.search(rf"\b{re.escape(noun)}\b", role.title.lower())
-        }
-        people = {self.full_name(Person(name, 0, 0, "PERSON")) for name in titled}
+        titled = {role.person for role in self.roles if _title_head(role.title) == noun}
+        named = {p.name for p in self.people if p.label == "PERSON"}
+        people = {self.full_name(Person(name, 0, 0, "PERSON")) for name in titled if name in named}
         return people.pop() if len(people) == 1 else None
 
     def _gender(self, name: str) -> str:
