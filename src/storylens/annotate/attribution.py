@@ -1,15 +1,19 @@
 """Who said (or believed) what, from spaCy's dependency parse.
 
 An attribution is a cue (a speech or cognition verb, or "according to"), its source (the verb's
-subject, or the object of "according to") and its content (the verb's clausal complement, its
-object, or, for "according to" and a trailing "..., X said", the clause it is attached to). Which
-verbs are cues is learnt: `cues.json` holds the weights of a logistic regression over the verb's
-lemma and its parse context, trained on PolNeAR train (`bench/train_cues.py`), so "say", "tell"
-and "argue" count, "shows" counts only with a clausal complement, and "go" does not.
+subject outside quotation marks, the agent of a passive, or the object of "according to") and
+its content (the quotation the attribution is attached to, else the verb's clausal complement,
+else its other complements, else, for "according to" and a trailing "..., X said", the clause it
+interrupts). Which verbs are cues is learnt: `cues.json` holds the weights of a logistic
+regression over the verb's lemma and its parse context, trained on PolNeAR train
+(`bench/train_cues.py`), so "say", "tell" and "argue" count, "shows" counts only with a clausal
+complement, and "go" does not.
 
 Quotation marks are found in the text, not the parse. A quoted passage that no cue's content
-covers takes its speaker from the attribution in its own sentence, from an "X said:" that
-introduces it, or continues the quote before it in the same or the previous paragraph.
+covers is credited by a dash after it (“...” ― Name), else belongs to the attribution right after
+it on its line, then to one before it on its line, then to one in its sentence, then to the last
+one in the paragraph before; a colon that ends a clause or a name introduces one ("Shaw: “...”").
+A passage nobody is said to have spoken is left out.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ DIRECT_SHARE = 0.5  # content mostly inside quotation marks (marks included) is 
 MIN_QUOTE_WORDS = 3  # shorter quoted text is a term or a title: "rail tax"
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 # Children of a cue verb that belong to its content when it has no clausal complement.
-CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "attr", "oprd", "prep", "advcl", "dative"}
+CONTENT_DEPS = {"xcomp", "dobj", "attr", "oprd", "prep", "advcl", "dative"}
 OPEN_VERB_DEPS = {"conj", "advcl", "xcomp", "pcomp", "acl"}  # "..., adding that": subject from the head
 
 
@@ -237,11 +241,10 @@ def _attribution(
         return Attribution(content, None, cue, direct)
     if source.tag_ in {"WP", "WDT"} and source.head.dep_ == "relcl":
         source = source.head.head  # "Trump, who said ...": the speaker is the noun "who" stands for
-    span = _source_span(source, cue, content)
-    return Attribution(content, span, cue, direct, _head_name(source), source_tag=source.tag_)
+    return Attribution(content, _source_span(source), cue, direct, _head_name(source), source_tag=source.tag_)
 
 
-def _source_span(source: Token, cue: tuple[int, int], content: Fragments) -> tuple[int, int]:
+def _source_span(source: Token) -> tuple[int, int]:
     """The speaker's noun phrase as a reader would name it: less clauses after it ("an architect
     who said he was stiffed ..." -> "an architect", "The U.S. delegation, using economic
     development as an incentive ..." -> "The U.S. delegation"), a time after it ("President
