@@ -432,3 +432,13 @@ def test_file_names_and_hashtags_are_no_names() -> None:
     text = "Police closed the road. Listen for team coverage of this #MassShooting tonight in Aberdeen."
     names = {m.text for m in find_mentions([("a", text)])["a"]}
     assert "MassShooting" not in names
+
+
+def test_a_word_capitalised_once_and_written_in_lower_case_elsewhere_is_no_name() -> None:
+    text = (
+        "The singer posted a tweet on Monday. Within an hour the Tweet had been shared widely. "
+        "Fans answered the tweet with songs, and Madonna replied on Tuesday. Madonna said she was moved."
+    )
+    names = {m.text for m in find_mentions([("a", text)])["a"]}
+    assert "Tweet" not in names
+    assert "Madonna" in names

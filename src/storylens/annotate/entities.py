@@ -71,9 +71,9 @@ def find_mentions(articles: Iterable[tuple[str, str]]) -> dict[str, tuple[Mentio
     pairs = list(articles)
     nlp = load_model()
     docs = list(nlp.pipe(text for _, text in pairs))
-    common = common_words(docs)
+    common, lone = common_words(docs), lone_common_words(docs)
     return {
-        article_id: _mentions_of(article_id, doc, common)
+        article_id: _mentions_of(article_id, doc, common, lone)
         for (article_id, _), doc in zip(pairs, docs, strict=True)
     }
 
@@ -86,8 +86,23 @@ def common_words(docs: Iterable[Any]) -> frozenset[str]:
     """Words the batch writes in lowercase and capitalises only where any word is (at the start
     of a sentence, a quote or a line, or in a headline): "Children", "Hospital", "Download" are
     such words; "Bush" and "May" are names wherever the story writes "said Bush", "Theresa May"."""
+    lower, capital = _capitalisation(docs)
+    return frozenset(lower - set(capital))
+
+
+def lone_common_words(docs: Iterable[Any]) -> frozenset[str]:
+    """Words the batch writes in lowercase and capitalises mid-sentence exactly once: alone, that
+    once is a stray capital ("a Tweet", "the Project"), not a name; a name the story gives more
+    than once, or inside a longer name, is kept."""
+    lower, capital = _capitalisation(docs)
+    return frozenset(word for word in lower if capital.get(word) == 1)
+
+
+def _capitalisation(docs: Iterable[Any]) -> tuple[set[str], Counter[str]]:
+    """The words written in lowercase, and how often each word is capitalised where nothing
+    else explains a capital (not at a sentence, quote or line start, not in a headline)."""
     lower: set[str] = set()
-    capital: set[str] = set()
+    capital: Counter[str] = Counter()
     for doc in docs:
         text = doc_text(doc)
         headlines: dict[int, bool] = {}
@@ -102,8 +117,8 @@ def common_words(docs: Iterable[Any]) -> frozenset[str]:
                     end = text.find("\n", token.idx)
                     headlines[line] = _is_headline(text[line : end if end >= 0 else len(text)])
                 if not headlines[line]:
-                    capital.add(token.lower_)
-    return frozenset(lower - capital)
+                    capital[token.lower_] += 1
+    return lower, capital
 
 
 def _sentence_start(token: Any) -> bool:
@@ -164,7 +179,9 @@ FURNITURE_WORDS = frozenset(
 )
 
 
-def _mentions_of(article_id: str, doc: Any, common: frozenset[str] = frozenset()) -> tuple[Mention, ...]:
+def _mentions_of(
+    article_id: str, doc: Any, common: frozenset[str] = frozenset(), lone: frozenset[str] = frozenset()
+) -> tuple[Mention, ...]:
     """The article's names, without credits and lines that hold nothing but a name (menus,
     captions, bylines), with headline words that spaCy ran into a name trimmed off, and without
     the batch's `common_words` at their start."""
@@ -188,6 +205,8 @@ def _mentions_of(article_id: str, doc: Any, common: frozenset[str] = frozenset()
             headline_lines[line_start] = _is_headline(text[line_start:line_end])
         span = _without_headline_words(ent, lowercase) if headline_lines[line_start] else ent
         span = None if span is None else _without_common_words(span, common)
+        if span is not None and len(span) == 1 and span[0].lower_ in lone:
+            continue
         if span is not None:
             label = _label(ent, ents[index + 1 : index + 2], lowercase)
             kept.append(Mention(article_id, span.start_char, span.end_char, span.text, label))
