@@ -442,3 +442,14 @@ def test_a_word_capitalised_once_and_written_in_lower_case_elsewhere_is_no_name(
     names = {m.text for m in find_mentions([("a", text)])["a"]}
     assert "Tweet" not in names
     assert "Madonna" in names
+
+
+def test_names_in_credit_brackets_are_credits() -> None:
+    text = (
+        "Kalashnikov died in 2013 in Izhevsk, Russia. (AP Photo/Natalia Kolesnikova, Pool, file)\n"
+        "The rifle was designed in 1947. (Writing by Jane Doe; Editing by John Smith and Mark Heinrich)\n"
+        "The Kremlin (the Russian government) praised Putin."
+    )
+    names = {m.text for m in find_mentions([("a", text)])["a"]}
+    assert not names & {"Natalia Kolesnikova", "Kolesnikova", "Pool", "Jane Doe", "John Smith", "Writing"}
+    assert {"Kalashnikov", "Izhevsk", "Putin"} <= names

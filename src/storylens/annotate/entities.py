@@ -160,6 +160,13 @@ CREDIT_BEFORE = re.compile(
     r"(?:\b(?:photo(?:graph)?|picture|image|credit|courtesy|illustration)s?\s*(?:by|:)\s*|/\s*)$",
     re.IGNORECASE,
 )
+# An open bracket whose words begin with a credit: a wire story's "(Reporting by ...; Editing by
+# ...)" or a picture's "(AP Photo/..., Pool, file)". Every name inside is a credit.
+CREDIT_PARENTHESIS = re.compile(
+    r"\((?:[A-Z][\w.]*\s+)?(?:photo|writing|editing|reporting|additional reporting|compiled|graphic|video)s?"
+    r"\b[^()]*$",
+    re.IGNORECASE,
+)
 # Words of page furniture that spaCy takes into names: credits ("AFP/Getty Images", "Washington
 # Post Buy Photo"), captions and sign-up boxes ("Breaking News Emails"); seen on Multi-News.
 FURNITURE_WORDS = frozenset(
@@ -197,10 +204,11 @@ def _mentions_of(
             continue  # a hashtag or a handle ("#MassShooting", "@nycsouthpaw"), not a name
         line_start = text.rfind("\n", 0, ent.start_char) + 1
         line_end = len(text) if (end := text.find("\n", ent.end_char)) < 0 else end
-        if text[line_start:line_end].strip() == ent.text or CREDIT_BEFORE.search(
-            text[line_start : ent.start_char]
-        ):
+        before = text[line_start : ent.start_char]
+        if text[line_start:line_end].strip() == ent.text or CREDIT_BEFORE.search(before):
             continue
+        if CREDIT_PARENTHESIS.search(before + ent.text):
+            continue  # "(Writing by Jane Doe; Editing by ...)", "(AP Photo/Natalia Kolesnikova, Pool)"
         if line_start not in headline_lines:
             headline_lines[line_start] = _is_headline(text[line_start:line_end])
         span = _without_headline_words(ent, lowercase) if headline_lines[line_start] else ent
