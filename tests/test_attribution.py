@@ -277,3 +277,12 @@ def test_a_description_resolves_only_to_a_person_named_in_the_article() -> None:
     text = "Mexico's treasury secretary said Tuesday the practice costs the country $780 million a year."
     (quote,) = only(attributed(text), QuoteKind.INDIRECT)
     assert quote.speaker is None and quote.speaker_text == "Mexico's treasury secretary"
+
+
+def test_they_is_never_a_single_company_or_place() -> None:
+    text = (
+        "Officials at the Transportation Security Administration closed two terminals. "
+        "They said the gunman had been arrested near the gate."
+    )
+    (quote,) = only(attributed(text), QuoteKind.INDIRECT)
+    assert quote.speaker_text == "They" and quote.speaker is None

@@ -182,14 +182,17 @@ class SpeakerResolver:
         return self.full_name(candidates[-1]) if candidates else None
 
     def _plural(self, source: tuple[int, int], content: Sequence[tuple[int, int]]) -> str | None:
-        groups = [
+        """ "They said": the group named last (a NORP such as "Republicans") when it is the latest
+        name before the pronoun; an organisation or a place is "it", and plain "they" is mostly
+        people the text never names ("officials"), so it stays unresolved otherwise."""
+        earlier = [
             p
             for p in self.people
-            if p.label in {"ORG", "NORP"}
-            and source[0] - PRONOUN_REACH <= p.start < source[0]
-            and not _within(p, content)
+            if source[0] - PRONOUN_REACH <= p.start < source[0] and not _within(p, content)
         ]
-        return self.full_name(groups[-1]) if groups else None
+        if earlier and earlier[-1].label == "NORP":
+            return self.full_name(earlier[-1])
+        return None
 
     def _described(self, noun: str) -> str | None:
         """The one person the article gave a title with this noun ("the senator" -> the person
