@@ -286,3 +286,26 @@ def test_they_is_never_a_single_company_or_place() -> None:
     )
     (quote,) = only(attributed(text), QuoteKind.INDIRECT)
     assert quote.speaker_text == "They" and quote.speaker is None
+
+
+def test_pronoun_goes_to_the_subject_of_the_latest_sentence_not_an_older_speaker() -> None:
+    text = (
+        '"We will rebuild the bridge," Peter Hall said.\n\n'
+        "The council hired a new engineer in March after the mayor's brother, David Marsh, "
+        "wrote a letter to Oliver Grant. He said the old design had been unsafe for years."
+    )
+    quotes = attributed(text)
+    (reported,) = [q for q in quotes if q.speaker_text == "He"]
+    assert reported.speaker == "David Marsh"  # not Peter Hall (older speaker), not Oliver Grant (addressee)
+
+
+def test_the_one_asked_is_not_the_one_who_asks() -> None:
+    text = '"No regrets at all," Laura Chen said on Friday when asked whether she regretted the remark.'
+    asked = [q for q in attributed(text) if "regretted" in q.text]
+    assert all(q.speaker != "Laura Chen" for q in asked)
+
+
+def test_an_institution_named_after_a_person_speaks_as_itself() -> None:
+    text = "Harold Finch Memorial Hospital in Denver announced that the last patient had been released."
+    (quote,) = only(attributed(text), QuoteKind.INDIRECT)
+    assert quote.speaker == "Harold Finch Memorial Hospital"

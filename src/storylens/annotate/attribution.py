@@ -319,10 +319,20 @@ def _source_of(verb: Token, regions: Fragments) -> Token | None:
             return min(subjects, key=lambda c: abs(c.i - verb.i))
         if any(c.dep_ == "nsubjpass" for c in verb.children):
             return None
-        if verb.dep_ not in OPEN_VERB_DEPS or verb.head.i == verb.i:
+        if verb.dep_ not in OPEN_VERB_DEPS or verb.head.i == verb.i or _bare_participle(verb):
             return None
         verb, seen = verb.head, seen + 1
     return None
+
+
+def _bare_participle(verb: Token) -> bool:
+    """A past participle with no auxiliary ("X said, when asked whether ..."): the head's
+    subject is the one asked, not the one who asked. A finite verb always has a subject of its
+    own, so a subject-less past form in an adverbial clause is a participle whatever the tagger
+    says (VBD or VBN); a coordinated one ("X arrived and said") shares the subject."""
+    if verb.dep_ == "conj" or any(c.dep_ in {"aux", "auxpass"} for c in verb.children):
+        return False
+    return verb.tag_ == "VBN" or (verb.tag_ == "VBD" and verb.dep_ == "advcl")
 
 
 def _quoted_passages(doc: Doc, regions: Fragments, led: Sequence[Attribution]) -> Iterator[Attribution]:

@@ -23,7 +23,7 @@ from storylens.annotate.attribution import (
     find_attributions,
 )
 from storylens.annotate.parse import parse_model
-from storylens.annotate.speakers import SpeakerResolver
+from storylens.annotate.speakers import Salience, SpeakerResolver
 from storylens.model import Mention, QuoteKind, QuoteMention, RoleMention, Span
 
 WORD = re.compile(r"[A-Za-z’']+")
@@ -54,12 +54,14 @@ def find_quotes_in_batch(articles: Sequence[QuoteInput]) -> dict[str, tuple[Quot
         for offset, chunk in candidate_chunks(item[1])
     ]
     found: dict[int, list[Attribution]] = defaultdict(list)
+    salience: dict[int, Salience] = defaultdict(Salience)
     docs = parse_model().pipe(chunk for _, _, chunk in chunks)
     for (index, offset, _), doc in zip(chunks, docs, strict=True):
         found[index].extend(_shifted(attribution, offset) for attribution in find_attributions(doc))
+        salience[index].add(doc, offset)
     quotes = {}
     for index, (article_id, text, mentions, roles) in enumerate(articles):
-        resolver = SpeakerResolver(text, mentions, roles)
+        resolver = SpeakerResolver(text, mentions, roles, salience[index])
         quotes[article_id] = tuple(_quote(article_id, text, a, resolver) for a in found[index])
     return quotes
 

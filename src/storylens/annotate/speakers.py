@@ -13,16 +13,22 @@ Gender comes from titles (Mr, Mrs, Ms) and from first names through `gender-gues
 
 from __future__ import annotations
 
+import bisect
+import calendar
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from wordfreq import zipf_frequency
 
 from storylens.annotate.names import HONORIFICS, same_person, strip_title
 from storylens.annotate.roles import ROLE_NOUNS
 from storylens.model import Mention, RoleMention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 SPEAKER_LABELS = {"PERSON", "ORG", "NORP", "GPE"}  # organisations and governments speak too
 PRONOUN_GENDER = {"he": "male", "him": "male", "she": "female", "her": "female"}
@@ -33,6 +39,7 @@ TITLE_WORDS = HONORIFICS | ROLE_NOUNS  # a "name" that is only a title ("Sgt") n
 # gender-guesser knows "The" and "Said" as names; a word this common in lower case (Zipf 6 and
 # up: the, said, and, but) is not taken for a first name. "Faith" (4.4) and "Rose" (4.9) are.
 COMMON_WORD_ZIPF = 6.0
+CALENDAR_WORDS = frozenset(w.lower() for w in [*calendar.month_name, *calendar.day_name] if w)  # "Trump May"
 # How far back (characters) a pronoun looks for its person: about three paragraphs of news.
 PRONOUN_REACH = 1500
 
@@ -45,11 +52,60 @@ class Person:
     label: str
 
 
+SUBJECT_RELATIONS = {"nsubj", "nsubjpass"}
+# Words standing in apposition or coordination to a subject are subjects too ("McCullough's half
+# sister, Janet Tessier, emailed"; "Smith and Jones said").
+SUBJECT_EXTENSIONS = {"appos", "conj"}
+
+
+@dataclass
+class Salience:
+    """Where the parsed parts of an article put their sentences and their subjects: the people
+    a later "he" or "she" most likely means are the subjects of the latest sentence naming
+    anyone (centering), the subject of a main clause before that of a clause inside it."""
+
+    sentence_starts: list[int] = field(default_factory=list)
+    subjects: dict[int, int] = field(default_factory=dict)  # subject word's start -> clause depth
+
+    def add(self, doc: Doc, offset: int) -> None:
+        self.sentence_starts.extend(sentence.start_char + offset for sentence in doc.sents)
+        self.sentence_starts.sort()
+        for token in doc:
+            if token.dep_ in SUBJECT_RELATIONS:
+                depth = sum(1 for _ in token.head.ancestors)
+                for word in _with_extensions(token):
+                    self.subjects[word.idx + offset] = depth
+
+    def sentence_of(self, position: int) -> int:
+        return bisect.bisect_right(self.sentence_starts, position)
+
+    def subject_depth(self, start: int, end: int) -> int | None:
+        """The clause depth of the subject written within [start, end), None when no subject
+        word lies there."""
+        depths = [depth for position, depth in self.subjects.items() if start <= position < end]
+        return min(depths) if depths else None
+
+
+def _with_extensions(token):  # type: ignore[no-untyped-def]
+    found = [token]
+    for child in token.children:
+        if child.dep_ in SUBJECT_EXTENSIONS:
+            found.extend(_with_extensions(child))
+    return found
+
+
 class SpeakerResolver:
     """Resolves the speakers of one article in text order, remembering who spoke."""
 
-    def __init__(self, text: str, mentions: Sequence[Mention], roles: Sequence[RoleMention] = ()) -> None:
+    def __init__(
+        self,
+        text: str,
+        mentions: Sequence[Mention],
+        roles: Sequence[RoleMention] = (),
+        salience: Salience | None = None,
+    ) -> None:
         self.text = text
+        self.salience = salience or Salience()
         self.people = [
             Person(m.text, m.start, m.end, m.label)
             for m in mentions
@@ -80,9 +136,16 @@ class SpeakerResolver:
         head itself when it is capitalised and no common noun, else a person named in the phrase
         (not as a possessive: "Bekah's mother" is not Bekah)."""
         over_head = [p for p in self.people if p.start < head[1] and head[0] < p.end]
-        if over_head and over_head[-1].label == "PERSON":
-            return self.full_name(over_head[-1])
+        head_words = self.text[head[0] : head[1]].split()
+        head_word_start = head[1] - len(head_words[-1]) if head_words else head[0]
+        on_head_word = [p for p in over_head if p.start <= head_word_start < p.end]
         written = self.text[head[0] : head[1]]
+        if over_head and over_head[-1].label == "PERSON":
+            if on_head_word or not _names_a_thing(written):
+                return self.full_name(over_head[-1])
+            # A person's name before other name words is what a thing is named after ("Ronald
+            # Reagan UCLA Medical Center announced"): the whole written name speaks.
+            return written
         if _is_name_word(written) and not (tag in {"NN", "NNS"} and self._written_in_lower_case(written)):
             return self.full_name(Person(written, head[0], head[1], "PERSON"))
         # The parse may take a title word or a bracket for the head ("Vice President for news
@@ -93,9 +156,6 @@ class SpeakerResolver:
             return self.full_name(named[-1])
         # An organisation speaks when it is the head itself ("Reuters"), not a modifier of it
         # ("treasury secretary").
-        head_word_start = (
-            head[1] - len(self.text[head[0] : head[1]].split()[-1]) if head[1] > head[0] else head[0]
-        )
         at_head = [p for p in over_head if p.end >= head[1] and p.start <= head_word_start]
         if at_head:
             return self.full_name(at_head[-1])
@@ -174,9 +234,15 @@ class SpeakerResolver:
                 and self._gender(person.name) in {gender, "unknown", "none"}
             )
 
-        earlier_speakers = [p for p in self.speakers if fits(p)]
-        if earlier_speakers:
-            return earlier_speakers[-1].name
+        salient = [(p.start, 0, p.name) for p in self.speakers if fits(p)]
+        for person in self.people:
+            depth = self.salience.subject_depth(person.start, person.end)
+            if depth is not None and fits(person) and not self._possessive(person):
+                salient.append((person.start, 1 + depth, self.full_name(person)))
+        if salient:
+            latest = max(self.salience.sentence_of(start) for start, _, _ in salient)
+            in_latest = [c for c in salient if self.salience.sentence_of(c[0]) == latest]
+            return min(in_latest, key=lambda c: (c[1], -c[0]))[2]
         # Whoever was named last before the pronoun, outside the content being attributed.
         candidates = [p for p in self.people if fits(p)]
         return self.full_name(candidates[-1]) if candidates else None
@@ -222,6 +288,12 @@ class SpeakerResolver:
         return "PERSON"
 
 
+def _names_a_thing(written: str) -> bool:
+    """A capitalised head word after a person's name that is neither a date word ("Trump May",
+    a headline's modal) nor a title: "Center" in "Ronald Reagan UCLA Medical Center"."""
+    return _is_name_word(written) and written.split()[-1].lower() not in CALENDAR_WORDS
+
+
 def _is_name_word(written: str) -> bool:
     """A capitalised head word that is neither a pronoun nor a title: "Golvach", not "President"
     or "He"."""
@@ -264,8 +336,5 @@ def _first_name_gender(first: str) -> str:
     guess = _detector().get_gender(first)
     if guess == "unknown":
         return "none"
-    if guess in {"male", "mostly_male"}:
-        return "male"
-    if guess in {"female", "mostly_female"}:
-        return "female"
-    return "unknown"
+    # "mostly" guesses are names of both ("Bernie" is mostly female to the detector): no evidence.
+    return guess if guess in {"male", "female"} else "unknown"
