@@ -281,3 +281,59 @@ def test_drag_and_drop_upload(server: Server, browser: object) -> None:
     assert "2 stored" in page.inner_text("#upload-report")
     page.wait_for_function("() => document.querySelectorAll('a.story-link').length === 1", timeout=120_000)
     assert "Bob Hallam" in page.inner_text("#stories") or "Robert Hallam" in page.inner_text("#stories")
+
+
+def test_upload_page_names_failures_and_handles_empty_submits_and_text_drops(
+    server: Server, browser: object, tmp_path: Path
+) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server.url + "/")
+    assert "Log in" in page.inner_text("#login-needed")  # no upload form without the token
+    _log_in(page, server)
+
+    page.click("#upload-form button[type=submit]")  # nothing chosen
+    page.wait_for_url("**/?empty=1")
+    assert "Nothing was uploaded" in page.inner_text("#upload-report")
+    assert "failed" not in page.inner_text("#upload-report")
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n" + b"0" * 2000)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    page.set_input_files("#files", [str(pdf), str(empty), str(EXAMPLES / "01_meridian_wire.txt")])
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_url("**/?report=*")
+    report = page.inner_text("#upload-report")
+    assert "1 stored" in report and "2 failed" in report
+    assert "upload:report.pdf: a PDF file" in report and "upload:empty.txt" in report
+    assert "only 1 words" not in report
+
+    transfer = page.evaluate_handle(  # a dragged text selection: no files in it
+        "() => { const t = new DataTransfer(); t.setData('text/plain', 'some words'); return t; }"
+    )
+    page.dispatch_event("#dropzone", "drop", {"dataTransfer": transfer})
+    page.wait_for_selector("#drop-message:not([hidden])")
+    assert "Nothing to upload" in page.inner_text("#drop-message")
+    assert errors == []
+
+
+def test_unknown_story_page_search_without_results_and_delete_button(server: Server, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    answer = page.goto(server.url + "/stories/no-such-story")
+    assert answer.status == 404 and "no story" in page.inner_text("#error-reason")
+    page.goto(server.url + "/?q=nothing+like+this")
+    assert "No stories match" in page.inner_text("#empty-state")
+
+    stored = server.post_file("wire.txt", (EXAMPLES / "01_meridian_wire.txt").read_bytes())["stored"]
+    server.wait_for_rebuild()
+    (article_id,) = stored  # type: ignore[misc]
+    _log_in(page, server)
+    page.goto(server.url + f"/articles/{article_id}")
+    page.click("#delete-article")
+    page.wait_for_url(server.url + "/")
+    server.wait_for_rebuild()
+    assert json.loads(server.get("/api/status"))["articles"] == 0
+    page.reload()
+    assert "No stories yet" in page.inner_text("#empty-state")

@@ -11,7 +11,6 @@ under /api and as a page elsewhere.
 from __future__ import annotations
 
 import functools
-import logging
 import secrets
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -53,11 +52,7 @@ from storylens.serve.security import (
 from storylens.serve.store import Store
 from storylens.serve.watch import FolderWatcher
 
-log = logging.getLogger(__name__)
-
 HERE = Path(__file__).resolve().parent
-
-
 TOKEN_KEY = "api_token"
 KEPT_REPORTS = 200  # upload reports the page can show after its redirect, newest kept
 
