@@ -5,11 +5,12 @@ Run: .venv/bin/python bench/kill_serve.py [--kills 20] [--seed 13] [--max-alive 
 Starts a real `storylens serve` on a fresh store, uploads short generated articles over HTTP
 (one JSON article per request, with the API token) and, at a random moment between 0.3 s and
 `--max-alive` seconds after the server answers, kills its main process with SIGKILL: during an
-upload, a rebuild, or startup. Each time it then counts the server's child processes still
-alive 10 s later (orphans: the rebuild worker, multiprocessing's resource tracker), restarts
-the server on the same store and waits for the one rebuild that a start runs. Every upload the
-server acknowledged (HTTP 200 with its article id) must then be stored (else: lost) and either
-in a story or quarantined with a reason (else: not briefed within one rebuild). Prints a table.
+upload, a rebuild, or startup (a quarter of the rounds upload nothing). Each time it then
+counts the server's child processes still alive 10 s later (orphans: the rebuild worker,
+multiprocessing's resource tracker), restarts the server on the same store and waits for the
+one rebuild that a start runs. Every upload the server acknowledged (HTTP 200 with its article
+id) must then be stored (else: lost) and either in a story or quarantined with a reason (else:
+not briefed within one rebuild). Prints a table.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ TOWNS = "Aldbridge Brenmoor Carrow Dunholt Elsmere Farrowby Glenwick Harlow Ives
 THINGS = "cycle lanes|bus shelters|street lights|school places|flood barriers|tram stops".split("|")
 PEOPLE = "Ada Moreno|Ben Okafor|Cara Lindqvist|Dev Patel|Elin Sato|Femi Adeyemi".split("|")
 DAYS = "Monday Tuesday Wednesday Thursday Friday".split()
+QUIET_SHARE = 0.25  # rounds in which nothing is uploaded before the kill
 
 
 def free_port() -> int:
@@ -117,6 +119,12 @@ class Server:
             time.sleep(0.2)
         return time.monotonic() - started
 
+    def rebuilding(self) -> bool:
+        try:
+            return bool(self.http.get("/api/status", timeout=2).json()["rebuilding"])
+        except httpx.HTTPError:
+            return False
+
     def kill(self) -> int:
         """SIGKILL the main process; the count of its children still alive 10 s later."""
         self.note_children()
@@ -139,6 +147,9 @@ class Tally:
     not_briefed: int = 0
     quarantined: int = 0
     orphans: int = 0
+    children_seen: int = 0
+    kills_in_rebuild: int = 0
+    quiet_kills: int = 0
     restart_rebuild_seconds: list[float] = field(default_factory=list)
 
 
@@ -193,9 +204,15 @@ def run(kills: int, seed: int, max_alive: float, folder: Path) -> Tally:
             break
         stop = threading.Event()
         uploader = threading.Thread(target=upload_until, args=(server, stop, rng, tally))
+        quiet = rng.random() < QUIET_SHARE
+        if quiet:
+            stop.set()  # a round with no uploads: the kill finds the server idle or rebuilding on start
+        tally.quiet_kills += quiet
         uploader.start()
         time.sleep(rng.uniform(0.3, max_alive))
+        tally.kills_in_rebuild += server.rebuilding()
         orphans = server.kill()
+        tally.children_seen += len(server.children)
         stop.set()
         uploader.join()
         server.http.close()
@@ -220,6 +237,9 @@ def main() -> None:
         ("acknowledged uploads lost", str(tally.lost), "0"),
         ("stored articles not briefed within one rebuild after restart", str(tally.not_briefed), "0"),
         ("articles quarantined (failed, with a reason)", str(tally.quarantined), ""),
+        ("kills in rounds without uploads", str(tally.quiet_kills), ""),
+        ("kills while a rebuild was running", str(tally.kills_in_rebuild), ""),
+        ("child processes of the killed servers (worker, resource tracker)", str(tally.children_seen), ""),
         ("orphan processes 10 s after a kill", str(tally.orphans), "0"),
         ("restart rebuild, median / max seconds", f"{waits[len(waits) // 2]:.1f} / {waits[-1]:.1f}", ""),
         ("wall time, seconds", f"{time.monotonic() - started:.0f}", ""),

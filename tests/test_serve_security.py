@@ -5,15 +5,19 @@ the tests that need a real server process and real signals are in test_serve_pro
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import EXAMPLES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 fastapi = pytest.importorskip("fastapi", reason="install storylens[serve]")
 from fastapi.testclient import TestClient  # noqa: E402
@@ -21,7 +25,7 @@ from poison import poisoned_brief  # noqa: E402
 
 from storylens.config import load_settings  # noqa: E402
 from storylens.serve.app import create_app  # noqa: E402
-from storylens.serve.security import Access, csrf_token  # noqa: E402
+from storylens.serve.security import Access, Guard, csrf_token, host_name  # noqa: E402
 from storylens.serve.store import Store  # noqa: E402
 from storylens.serve.watch import FolderWatcher  # noqa: E402
 
@@ -138,8 +142,8 @@ def test_request_and_record_limits(tmp_path: Path) -> None:
         chunks = (b"x" * 1000 for _ in range(50))  # no Content-Length: counted as it arrives
         chunked = client.post("/api/articles", content=chunks, headers={"content-type": "application/json"})
         assert chunked.status_code == 413
-    settings = load_settings(None, ingest={"max_bytes": 2_000})
-    small_records = create_app(tmp_path / "records.db", settings=settings, access=Access(TOKEN))
+    small_limits = load_settings(None, ingest={"max_bytes": 2_000})
+    small_records = create_app(tmp_path / "records.db", settings=small_limits, access=Access(TOKEN))
     with TestClient(small_records, base_url=BASE, headers=headers) as client:
         answer = client.post("/api/articles", json=[GOOD, {**GOOD, "text": "word " * 1000}])
         assert answer.status_code == 200 and len(answer.json()["stored"]) == 1
@@ -174,10 +178,15 @@ def test_good_files_are_kept_when_others_in_the_request_fail(
     assert len(report["stored"]) == 1
     reasons = {f["origin"]: f["reason"] for f in report["failures"]}
     assert "RuntimeError: reader bug" in reasons["upload:boom.txt"]
-    assert reasons["upload:report.pdf"].startswith("a PDF file")
-    assert reasons["upload:scan.txt"].startswith("a PDF file")
+    assert reasons["upload:report.pdf"].startswith("PDF files are not read")
+    assert reasons["upload:scan.txt"].startswith("PDF files are not read")
     page = anonymous.get(f"/?report={report['report']}").text
-    assert "1 stored" in page and "3 failed" in page and "upload:boom.txt" in page and "a PDF file" in page
+    assert (
+        "1 stored" in page
+        and "3 failed" in page
+        and "upload:boom.txt" in page
+        and "PDF files are not read" in page
+    )
 
 
 def test_errors_answer_with_reasons_as_json_or_pages(
@@ -322,3 +331,73 @@ def test_the_watch_folder_never_follows_links_out_of_itself(tmp_path: Path) -> N
     )
     assert watcher.scan() == 1
     assert taken == [["real.txt"]]
+
+
+async def _read_all_then_answer(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    more = True
+    while more:
+        message = await receive()
+        more = message.get("more_body", False)
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+@settings(max_examples=200, deadline=None)
+@given(sizes=st.lists(st.integers(0, 3000), max_size=12), limit=st.integers(1024, 20_000))
+def test_the_body_limit_counts_every_chunk(sizes: list[int], limit: int) -> None:
+    """However a body is cut into chunks, it is refused exactly when its total passes the limit,
+    and every chunk is consumed either way (the client is never left sending)."""
+    chunks = sizes or [0]
+    messages = [
+        {"type": "http.request", "body": b"x" * n, "more_body": i < len(chunks) - 1}
+        for i, n in enumerate(chunks)
+    ]
+    pending = list(messages)
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return pending.pop(0) if pending else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    headers = [(b"host", b"127.0.0.1:8000"), (b"authorization", f"Bearer {TOKEN}".encode())]
+    scope = {"type": "http", "method": "POST", "path": "/api/articles", "headers": headers, "server": None}
+    guard = Guard(_read_all_then_answer, Access(TOKEN, max_request_bytes=limit))
+    asyncio.run(guard(scope, receive, send))
+    assert sent[0]["status"] == (413 if sum(chunks) > limit else 200)
+    assert pending == []
+
+
+@given(name=st.from_regex(r"[a-z0-9.-]{1,30}", fullmatch=True), port=st.integers(1, 65535))
+def test_host_names_lose_only_their_port(name: str, port: int) -> None:
+    assert host_name(f"{name}:{port}") == name == host_name(name.upper())
+    assert host_name(f"[::1]:{port}") == "::1"
+
+
+def test_serve_warns_beyond_loopback_and_prints_the_generated_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from storylens.cli import app as cli
+
+    started: list[dict[str, Any]] = []
+
+    def run_nothing(server: Any, **options: Any) -> None:  # stands in for uvicorn.run
+        started.append(options)
+        server.state.storylens.rebuilder.stop()
+
+    monkeypatch.setattr("uvicorn.run", run_nothing)
+    monkeypatch.delenv("STORYLENS_TOKEN", raising=False)
+    db = str(tmp_path / "store.db")
+    local = CliRunner().invoke(cli, ["serve", "--db", db])
+    assert local.exit_code == 0 and "WARNING" not in local.output
+    token = re.search(r"API token \(generated now and kept in [^)]*\): (\S+)", local.output)
+    assert token is not None and Store(tmp_path / "store.db").meta("api_token") == token.group(1)
+    exposed = CliRunner().invoke(cli, ["serve", "--db", db, "--host", "0.0.0.0", "--allow-host", "news.lan"])
+    assert exposed.exit_code == 0 and "WARNING: bound to 0.0.0.0:8000, beyond loopback" in exposed.output
+    assert "news.lan" in exposed.output and token.group(1) in exposed.output  # the same token again
+    short = CliRunner().invoke(cli, ["serve", "--db", db], env={"STORYLENS_TOKEN": "short"})
+    assert short.exit_code == 2 and "at least 16 characters" in short.output
+    assert [o["host"] for o in started] == ["127.0.0.1", "0.0.0.0"]

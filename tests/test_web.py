@@ -307,7 +307,7 @@ def test_upload_page_names_failures_and_handles_empty_submits_and_text_drops(
     page.wait_for_url("**/?report=*")
     report = page.inner_text("#upload-report")
     assert "1 stored" in report and "2 failed" in report
-    assert "upload:report.pdf: a PDF file" in report and "upload:empty.txt" in report
+    assert "upload:report.pdf: PDF files are not read" in report and "upload:empty.txt" in report
     assert "only 1 words" not in report
 
     transfer = page.evaluate_handle(  # a dragged text selection: no files in it

@@ -52,7 +52,7 @@ REFUSED_SUFFIXES = {
 }
 REFUSED_MAGIC = {
     b"%PDF-": "PDF",
-    b"PK\x03\x04": "ZIP-based (a Word, OpenDocument or ZIP file)",
+    b"PK\x03\x04": "ZIP-based (Word, OpenDocument or ZIP)",
     b"\xd0\xcf\x11\xe0": "old Microsoft Office",
     b"{\\rtf": "RTF",
     b"\x89PNG": "image",
@@ -190,4 +190,4 @@ def refused_format(name: str, data: bytes) -> str | None:
         kind = next((k for magic, k in REFUSED_MAGIC.items() if data.startswith(magic)), None)
     if kind is None:
         return None
-    return f"a {kind} file: storylens reads {READABLE}; save the article as text or HTML first"
+    return f"{kind} files are not read: storylens reads {READABLE}; save the article as text or HTML first"

@@ -65,7 +65,6 @@ class Rebuilder:
         self._stop = threading.Event()
         self.last_error: str | None = None
         self.last_built: float | None = None
-        self.builds = 0  # finished rebuilds, good or not (tests and benches count them)
         self._worker = _Worker(brief)
         self._thread = threading.Thread(target=self._run, name="storylens-rebuild", daemon=True)
         self._thread.start()
@@ -117,7 +116,6 @@ class Rebuilder:
         except Exception as exc:  # keep serving the previous briefings; the next rebuild tries again
             log.exception("rebuild failed")
             self.last_error = f"{type(exc).__name__}: {exc}"
-        self.builds += 1
 
     def _rebuild(self) -> None:
         articles = self.store.active_articles()

@@ -104,7 +104,7 @@ class Access:
     ) -> Access:
         hosts = set(LOOPBACK_HOSTS) | {host_name(h) for h in extra_hosts}
         if bind not in {"0.0.0.0", "::", ""}:  # a specific address is a name the server has
-            hosts.add(host_name(bind) if not bind.count(":") > 1 else bind.lower())
+            hosts.add(bind.strip("[]").lower())
         return cls(token, frozenset(hosts), max_request_bytes)
 
     def token_matches(self, given: str | None) -> bool:
