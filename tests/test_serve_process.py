@@ -283,3 +283,51 @@ def test_after_a_sigkill_every_stored_article_is_briefed_on_restart(tmp_path: Pa
         assert len(acknowledged) == 6 and set(states.values()) == {"briefed"}, states
     finally:
         second.stop()
+
+
+REBUILDER_SCRIPT = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from poison import poisoned_brief
+from storylens.config import Settings
+from storylens.model import Article
+from storylens.serve.rebuild import Rebuilder
+from storylens.serve.store import Store
+
+store = Store(Path(sys.argv[1]))
+store.add_articles([Article("a1", "The council met on Monday. HANG", "Hang", "Gazette", "a1.txt", "text")])
+rebuilder = Rebuilder(store, Settings(), brief=poisoned_brief)
+rebuilder.request()
+print(rebuilder.worker_pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_worker_busy_for_ever_still_dies_with_its_killed_parent(tmp_path: Path) -> None:
+    """The worker is stuck inside the pipeline (an article that hangs), so it never reads its
+    pipe again: only watching its parent ends it when the parent is SIGKILLed."""
+    tests = str(Path(__file__).resolve().parent)
+    command = [sys.executable, "-c", REBUILDER_SCRIPT, str(tmp_path / "store.db"), tests]
+    parent = subprocess.Popen(command, stdout=subprocess.PIPE, start_new_session=True)
+    children: set[int] = set()
+    try:
+        assert parent.stdout is not None
+        worker = int(parent.stdout.readline())
+        time.sleep(3.0)  # the worker has taken the job and hangs in it
+        assert alive({worker})
+        children = descendants(parent.pid)
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while alive(children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(children), f"orphans left: {alive(children)}"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait(timeout=10)
+        for pid in alive(children):  # cleaned up whatever the test found
+            os.kill(pid, signal.SIGKILL)
+        if parent.stdout is not None:
+            parent.stdout.close()
