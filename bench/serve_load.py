@@ -29,6 +29,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.txt"))
 ERRORS: list[str] = []
+TOKEN = "serve-load-bench-token-0123456789"  # every write needs it (issue 13)
 
 
 def free_port() -> int:
@@ -39,7 +40,9 @@ def free_port() -> int:
 
 def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "storylens", "serve", "--db", str(db), "--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [*command, "--token", TOKEN], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -55,7 +58,8 @@ async def client(
     base: str, until: float, share: float, number: int, results: list[tuple[str, float, bool]]
 ) -> None:
     rng = random.Random(number)
-    async with httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=True) as http:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    async with httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=True, headers=headers) as http:
         count = 0
         while time.monotonic() < until:
             count += 1
@@ -109,7 +113,9 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         try:
             files = [("files", (p.name, p.read_bytes())) for p in sorted((ROOT / "examples").iterdir())]
-            httpx.post(base + "/api/articles", files=files, timeout=60)
+            httpx.post(
+                base + "/api/articles", files=files, timeout=60, headers={"Authorization": f"Bearer {TOKEN}"}
+            )
             started = time.monotonic()
             results = asyncio.run(run(base, args.clients, args.seconds, args.upload_share))
             elapsed = time.monotonic() - started

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from storylens.model import Article, Briefing, Quote, QuoteKind, Sentence, Span, Story  # noqa: E402
 from storylens.serve import intake  # noqa: E402
 from storylens.serve.app import create_app  # noqa: E402
+from storylens.serve.security import Access  # noqa: E402
 from storylens.serve.store import Store  # noqa: E402
 from storylens.serve.watch import FolderWatcher  # noqa: E402
 
@@ -29,10 +30,16 @@ ARTICLE = {
 }
 
 
+TOKEN = "test-token-0123456789abcdef"
+BASE = "http://127.0.0.1:8000"
+WITH_TOKEN = {"Authorization": f"Bearer {TOKEN}"}
+
+
 @pytest.fixture()
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(tmp_path / "store.db")
-    with TestClient(app) as test_client:
+    """A client that sends the API token in a header, as a script would."""
+    app = create_app(tmp_path / "store.db", access=Access(TOKEN))
+    with TestClient(app, base_url=BASE, headers=WITH_TOKEN) as test_client:
         test_client.app_state = app.state.storylens  # type: ignore[attr-defined]
         yield test_client
 
@@ -88,10 +95,47 @@ def test_upload_limits(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> N
     assert response.status_code == 413 and "at most 2" in response.text
 
 
-def test_file_names_never_reach_the_filesystem() -> None:
+def test_file_names_never_reach_the_filesystem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hostile names go up in a real multipart upload; afterwards no file of that name exists
+    anywhere around the server's working folder, its store or its temporary folder."""
+    work = tmp_path / "a" / "b" / "work"
+    spool = tmp_path / "spool"
+    work.mkdir(parents=True)
+    spool.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setattr("tempfile.tempdir", str(spool))  # where the multipart parser spools files
+    text = (EXAMPLES / "01_meridian_wire.txt").read_bytes()
+    names = [
+        "../../escaped-up.txt",
+        "..\\..\\escaped-windows.txt",
+        f"{tmp_path}/escaped-absolute.txt",
+        "sub/dir/escaped-nested.txt",
+        "escaped-\x1b]0;title\x07.txt",
+    ]
+    app = create_app(tmp_path / "store" / "store.db", access=Access(TOKEN))
+    with TestClient(app, base_url=BASE, headers=WITH_TOKEN) as client:
+        numbered = [
+            text + f"\nThe inquiry will hear witness number {n} in March.\n".encode() for n in range(5)
+        ]
+        files = [("files", (name, body)) for name, body in zip(names, numbered, strict=True)]
+        report = client.post("/api/articles", files=files).json()
+        origins = {client.get(f"/api/articles/{i}").json()["origin"] for i in report["stored"]}
+        assert app.state.storylens.rebuilder.wait(120)
+    assert len(report["stored"]) == len(names)
+    assert {
+        "upload:escaped-up.txt",
+        "upload:escaped-windows.txt",
+        "upload:escaped-absolute.txt",
+        "upload:escaped-nested.txt",
+    } < origins
+    assert all(origin.isprintable() and "/" not in origin for origin in origins)
+    written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert not [w for w in written if "escaped" in w], written
+    assert all(w.startswith("store/store.db") for w in written), written
+    assert list(spool.iterdir()) == []
     assert intake.safe_name("../../etc/passwd") == "passwd"
     assert intake.safe_name("C:\\Users\\x\\story.html") == "story.html"
-    assert intake.suffix_of("story.HTML") == ".html"
+    assert intake.safe_name("a\x1b]0;x\x07.txt") == "a]0;x.txt"
     assert intake.suffix_of("crawl.warc.gz") == ".warc"
 
 
@@ -110,10 +154,11 @@ def test_watched_folder_takes_new_and_changed_files(tmp_path: Path) -> None:
     folder = tmp_path / "inbox"
     folder.mkdir()
     watcher = FolderWatcher.__new__(FolderWatcher)  # scan by hand, without the polling thread
-    watcher.folder, watcher.take, watcher._seen = (
+    watcher.folder, watcher.take, watcher._seen, watcher._warned = (
         folder,
         lambda batch: taken.append([n for n, _ in batch]),
         {},
+        set(),
     )
     (folder / "a.txt").write_text("one", encoding="utf-8")
     assert watcher.scan() == 1
@@ -172,8 +217,8 @@ def test_briefings_stored_before_schema_1_3_still_load_and_render(tmp_path: Path
             for name in ("kind", "speaker_written", "speaker_spans"):
                 del quote[name]
         connection.execute("UPDATE briefings SET data = ?", (orjson.dumps(old),))
-    app = create_app(db)
-    with TestClient(app) as client:
+    app = create_app(db, access=Access(TOKEN))
+    with TestClient(app, base_url=BASE) as client:
         (loaded,) = app.state.storylens.store.briefings()
         assert loaded.quotes[0].kind == QuoteKind.DIRECT and loaded.quotes[0].speaker_written == ()
         page = client.get("/stories/s-quoted")

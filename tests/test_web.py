@@ -44,6 +44,9 @@ HOSTILE = (
 )
 
 
+TOKEN = "web-test-token-0123456789"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -55,6 +58,7 @@ class Server:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "storylens", "serve", "--db", str(db), "--port", str(self.port)]
+        command += ["--token", TOKEN]
         self.log = (db.parent / f"server-{self.port}.log").open("wb")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
         self._wait_until_up()
@@ -95,7 +99,10 @@ class Server:
             self.url + "/api/articles",
             data=body,
             method="POST",
-            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Authorization": f"Bearer {TOKEN}",
+            },
         )
         with urllib.request.urlopen(request, timeout=60) as response:
             return dict(json.loads(response.read()))
@@ -125,6 +132,13 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
+def _log_in(page: object, server: Server) -> None:
+    page.goto(server.url + "/login")  # type: ignore[attr-defined]
+    page.fill("#token", TOKEN)  # type: ignore[attr-defined]
+    page.click("#login-form button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_selector("#upload-form")  # type: ignore[attr-defined]
+
+
 def _shot(page: object, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
@@ -136,10 +150,10 @@ def _target_id(page: object) -> str | None:
 
 def test_upload_read_briefing_click_citation_and_conflict(server: Server, browser: object) -> None:
     page = browser.new_page(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
-    page.goto(server.url + "/")
+    _log_in(page, server)
     page.set_input_files("#files", sorted(str(p) for p in EXAMPLES.iterdir()))
     page.click("#upload-form button[type=submit]")
-    page.wait_for_url("**/?stored=6*")
+    page.wait_for_url("**/?report=*")
     assert "6 stored" in page.inner_text("#upload-report")
     page.wait_for_selector("a.story-link", timeout=120_000)  # app.js reloads when the rebuild ends
     page.wait_for_function("() => document.querySelectorAll('a.story-link').length === 2", timeout=120_000)
@@ -254,7 +268,7 @@ def test_duplicate_and_malformed_uploads(server: Server) -> None:
 
 def test_drag_and_drop_upload(server: Server, browser: object) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
-    page.goto(server.url + "/")
+    _log_in(page, server)
     names = ["01_meridian_wire.txt", "04_daily_buzz.txt"]
     files = [[name, (EXAMPLES / name).read_text(encoding="utf-8")] for name in names]
     transfer = page.evaluate_handle(
@@ -263,6 +277,63 @@ def test_drag_and_drop_upload(server: Server, browser: object) -> None:
         files,
     )
     page.dispatch_event("#dropzone", "drop", {"dataTransfer": transfer})
-    page.wait_for_url("**/?stored=2*")
+    page.wait_for_url("**/?report=*")
+    assert "2 stored" in page.inner_text("#upload-report")
     page.wait_for_function("() => document.querySelectorAll('a.story-link').length === 1", timeout=120_000)
     assert "Bob Hallam" in page.inner_text("#stories") or "Robert Hallam" in page.inner_text("#stories")
+
+
+def test_upload_page_names_failures_and_handles_empty_submits_and_text_drops(
+    server: Server, browser: object, tmp_path: Path
+) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server.url + "/")
+    assert "Log in" in page.inner_text("#login-needed")  # no upload form without the token
+    _log_in(page, server)
+
+    page.click("#upload-form button[type=submit]")  # nothing chosen
+    page.wait_for_url("**/?empty=1")
+    assert "Nothing was uploaded" in page.inner_text("#upload-report")
+    assert "failed" not in page.inner_text("#upload-report")
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n" + b"0" * 2000)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    page.set_input_files("#files", [str(pdf), str(empty), str(EXAMPLES / "01_meridian_wire.txt")])
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_url("**/?report=*")
+    report = page.inner_text("#upload-report")
+    assert "1 stored" in report and "2 failed" in report
+    assert "upload:report.pdf: PDF files are not read" in report and "upload:empty.txt" in report
+    assert "only 1 words" not in report
+
+    transfer = page.evaluate_handle(  # a dragged text selection: no files in it
+        "() => { const t = new DataTransfer(); t.setData('text/plain', 'some words'); return t; }"
+    )
+    page.dispatch_event("#dropzone", "drop", {"dataTransfer": transfer})
+    page.wait_for_selector("#drop-message:not([hidden])")
+    assert "Nothing to upload" in page.inner_text("#drop-message")
+    assert errors == []
+
+
+def test_unknown_story_page_search_without_results_and_delete_button(server: Server, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    answer = page.goto(server.url + "/stories/no-such-story")
+    assert answer.status == 404 and "no story" in page.inner_text("#error-reason")
+    page.goto(server.url + "/?q=nothing+like+this")
+    assert "No stories match" in page.inner_text("#empty-state")
+
+    stored = server.post_file("wire.txt", (EXAMPLES / "01_meridian_wire.txt").read_bytes())["stored"]
+    server.wait_for_rebuild()
+    (article_id,) = stored  # type: ignore[misc]
+    _log_in(page, server)
+    page.goto(server.url + f"/articles/{article_id}")
+    page.click("#delete-article")
+    page.wait_for_url(server.url + "/")
+    server.wait_for_rebuild()
+    assert json.loads(server.get("/api/status"))["articles"] == 0
+    page.reload()
+    assert "No stories yet" in page.inner_text("#empty-state")

@@ -206,22 +206,67 @@ def serve_command(
         Path | None, typer.Option("--watch", help="Take in files that appear in this folder.")
     ] = None,
     config: Annotated[Path | None, typer.Option("--config", help="TOML settings file.")] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="STORYLENS_TOKEN",
+            help="API token every write needs; by default generated on first start and kept in the store.",
+        ),
+    ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host", help="Also answer to this Host name (repeatable); loopback names always."
+        ),
+    ] = None,
+    max_request_bytes: Annotated[
+        int,
+        typer.Option("--max-request-bytes", min=1024, help="Largest request body, counted as it streams in."),
+    ] = 50 * 1024 * 1024,
 ) -> None:
     """Serve the web app: stories and live briefings over a SQLite store."""
     try:
         import uvicorn
 
-        from storylens.serve.app import create_app
+        from storylens.serve.app import create_app, stored_token
+        from storylens.serve.security import MIN_TOKEN_LENGTH, Access, is_loopback
+        from storylens.serve.store import Store
     except ImportError as exc:
         raise _usage_error(str(MissingExtraError(exc.name or "fastapi", "serve"))) from exc
     if watch is not None and not watch.is_dir():
         raise _usage_error(f"--watch {watch}: not a folder")
+    if token is not None and len(token.strip()) < MIN_TOKEN_LENGTH:
+        raise _usage_error(
+            f"--token / STORYLENS_TOKEN: at least {MIN_TOKEN_LENGTH} characters, to resist guessing"
+        )
     try:
         settings = load_settings(config)
     except StorylensError as exc:
         raise _usage_error(str(exc)) from exc
-    err.print(f"storylens serving {db} on http://{host}:{port}/ (API docs at /docs)")
-    uvicorn.run(create_app(db, watch, settings), host=host, port=port, log_level="warning")
+    if token is None:
+        store = Store(db)
+        fresh = store.meta("api_token") is None
+        token = stored_token(store)
+        store.close()
+        kept = "generated now and kept in" if fresh else "kept in"
+        err.print(f"API token ({kept} {db}; --token or STORYLENS_TOKEN to choose one): {token}")
+    access = Access.for_server(token.strip(), host, allow_host or (), max_request_bytes)
+    if not is_loopback(host):
+        _warn_exposed(host, port, sorted(access.allowed_hosts))
+    err.print(
+        f"storylens serving {db} on http://{host}:{port}/ (API docs at /docs; log in at /login to upload)"
+    )
+    uvicorn.run(create_app(db, watch, settings, access), host=host, port=port, log_level="warning")
+
+
+def _warn_exposed(host: str, port: int, names: list[str]) -> None:
+    err.print(
+        f"[bold red]WARNING: bound to {host}:{port}, beyond loopback.[/bold red] Anyone who can reach "
+        "this address can read every stored article and briefing; writes need the API token, "
+        "which travels in clear over plain HTTP: put a TLS proxy in front for anything but a "
+        f"trusted network. Host names answered: {', '.join(names)} (add more with --allow-host)."
+    )
 
 
 def _settings(config: Path | None, fields: list[str], words: int | None, max_bytes: int | None) -> Settings:

@@ -10,7 +10,8 @@ import hashlib
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
@@ -25,6 +26,9 @@ CREATE TABLE IF NOT EXISTS briefings (
 CREATE TABLE IF NOT EXISTS story_aliases (old_id TEXT PRIMARY KEY, new_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS failures (
     origin TEXT NOT NULL, stage TEXT NOT NULL, reason TEXT NOT NULL, added REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS quarantine (
+    article_id TEXT PRIMARY KEY, reason TEXT NOT NULL, added REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -53,14 +57,24 @@ class Store:
         """(stored, duplicates): an article whose text is already stored is not stored again."""
         stored: list[Article] = []
         duplicates: list[Article] = []
-        with self._lock:
-            self._db.execute("BEGIN")
-            for article in articles:
-                row = (article.id, content_key(article), time.time(), orjson.dumps(to_dict(article)))
+        rows = [(a, (a.id, content_key(a), time.time(), orjson.dumps(to_dict(a)))) for a in articles]
+        with self._transaction():
+            for article, row in rows:
                 cursor = self._db.execute("INSERT OR IGNORE INTO articles VALUES (?, ?, ?, ?)", row)
                 (stored if cursor.rowcount else duplicates).append(article)
-            self._db.execute("COMMIT")
         return stored, duplicates
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One locked transaction, rolled back on any error so that the next one can begin."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def add_failures(self, failures: Iterable[Failure]) -> None:
         with self._lock:
@@ -72,6 +86,46 @@ class Store:
     def articles(self) -> list[Article]:
         rows = self._db.execute("SELECT data FROM articles ORDER BY added, id").fetchall()
         return [from_dict(Article, orjson.loads(data)) for (data,) in rows]
+
+    def active_articles(self) -> list[Article]:
+        """The articles a rebuild briefs: all but the quarantined ones."""
+        quarantined = self.quarantined()
+        return [a for a in self.articles() if a.id not in quarantined]
+
+    def quarantined(self) -> dict[str, str]:
+        """Articles that could not be briefed: id -> reason. They stay stored and listed."""
+        return dict(self._db.execute("SELECT article_id, reason FROM quarantine ORDER BY added").fetchall())
+
+    def quarantine(self, reasons: dict[str, str]) -> None:
+        with self._lock:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO quarantine VALUES (?, ?, ?)",
+                [(article_id, reason, time.time()) for article_id, reason in reasons.items()],
+            )
+
+    def unquarantine(self, article_ids: Iterable[str]) -> None:
+        with self._lock:
+            self._db.executemany("DELETE FROM quarantine WHERE article_id = ?", [(i,) for i in article_ids])
+
+    def delete_article(self, article_id: str) -> bool:
+        """Remove an article (and its quarantine mark); its story drops it at the next rebuild."""
+        with self._transaction():
+            cursor = self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            self._db.execute("DELETE FROM quarantine WHERE article_id = ?", (article_id,))
+        return cursor.rowcount > 0
+
+    def unbriefed(self) -> list[str]:
+        """Ids of active articles in no stored briefing (stored, then the server stopped)."""
+        briefed = {i for b in self.briefings() for i in b.story.article_ids}
+        return [a.id for a in self.active_articles() if a.id not in briefed]
+
+    def meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def article_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
@@ -94,12 +148,10 @@ class Store:
             for b in briefings
         ]
         aliases = self._aliases_after(list(briefings))
-        with self._lock:
-            self._db.execute("BEGIN")
+        with self._transaction():
             self._db.executemany("INSERT OR REPLACE INTO story_aliases VALUES (?, ?)", aliases)
             self._db.execute("DELETE FROM briefings")
             self._db.executemany("INSERT INTO briefings VALUES (?, ?, ?, ?)", rows)
-            self._db.execute("COMMIT")
         with self._cache_lock:
             self._cache = None
 

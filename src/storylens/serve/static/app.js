@@ -2,29 +2,57 @@
 // the Content-Security-Policy allows only this file.
 "use strict";
 
+function csrfToken() {
+  const meta = document.querySelector("meta[name=csrf-token]");
+  return meta ? meta.content : "";
+}
+
+function showDropMessage(text) {
+  const message = document.getElementById("drop-message");
+  message.textContent = text;
+  message.hidden = false;
+}
+
+async function uploadDropped(files) {
+  const form = new FormData();
+  for (const file of files) form.append("files", file);
+  let response;
+  try {
+    response = await fetch("/api/articles", {
+      method: "POST", body: form, headers: { "X-CSRF-Token": csrfToken() },
+    });
+  } catch (error) {
+    showDropMessage(`The upload did not reach the server: ${error.message}`);
+    return;
+  }
+  const answer = await response.json().catch(() => ({}));
+  if (answer.report) window.location.assign(`/?report=${encodeURIComponent(answer.report)}`);
+  else showDropMessage(`The upload was refused (${response.status}): ${answer.detail || response.statusText}`);
+}
+
 function setUpDropzone() {
   const zone = document.getElementById("dropzone");
   if (!zone) return;
   zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("over"); });
   zone.addEventListener("dragleave", () => zone.classList.remove("over"));
-  zone.addEventListener("drop", async (event) => {
+  zone.addEventListener("drop", (event) => {
     event.preventDefault();
     zone.classList.remove("over");
-    const form = new FormData();
-    for (const file of event.dataTransfer.files) form.append("files", file);
-    const response = await fetch("/api/articles", { method: "POST", body: form });
-    const report = await response.json();
-    const counts = `stored=${report.stored.length}&duplicates=${report.duplicates.length}&failed=${report.failures.length}`;
-    window.location.assign(`/?${counts}`);
+    // A dragged text selection or link arrives with no files: say so, send nothing.
+    const files = event.dataTransfer ? Array.from(event.dataTransfer.files) : [];
+    if (files.length === 0) showDropMessage("Nothing to upload: drop files, not text or links.");
+    else uploadDropped(files);
   });
 }
 
 function waitForRebuild() {
   if (document.body.dataset.rebuilding !== "1") return;
   const poll = async () => {
-    const status = await (await fetch("/api/status")).json();
-    if (status.rebuilding) setTimeout(poll, 1000);
-    else window.location.reload();
+    try {
+      const status = await (await fetch("/api/status")).json();
+      if (!status.rebuilding) { window.location.reload(); return; }
+    } catch (error) { /* the server is restarting: try again */ }
+    setTimeout(poll, 1000);
   };
   setTimeout(poll, 1000);
 }
