@@ -453,3 +453,22 @@ def test_names_in_credit_brackets_are_credits() -> None:
     names = {m.text for m in find_mentions([("a", text)])["a"]}
     assert not names & {"Natalia Kolesnikova", "Kolesnikova", "Pool", "Jane Doe", "John Smith", "Writing"}
     assert {"Kalashnikov", "Izhevsk", "Putin"} <= names
+
+
+def test_an_acronym_joins_its_full_name_and_the_full_name_keeps_its_short_forms() -> None:
+    from storylens.annotate.entities import group_mentions
+    from storylens.model import Mention
+
+    mentions = [Mention("a", 10 * i, 10 * i + 3, "NRA", "ORG") for i in range(5)]
+    mentions += [Mention("b", 50 * i, 50 * i + 23, "Northern Rail Authority", "ORG") for i in range(2)]
+    mentions += [Mention("c", 0, 8, "Northern", "ORG")]
+    groups = group_mentions(mentions)
+    assert len(groups) == 1 and len(groups[0]) == 8
+
+
+def test_adjectives_made_from_names_are_no_names() -> None:
+    from storylens.annotate.names import clean_name
+
+    assert clean_name("pro-Kremlin") is None and clean_name("anti-Wall Street") is None
+    assert clean_name("Bashar al-Assad") == "Bashar al-Assad"
+    assert clean_name("ex-Senator John Smith") == "John Smith"

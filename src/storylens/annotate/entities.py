@@ -677,13 +677,13 @@ def _group_others(others: list[Named], story: Story) -> list[list[Named]]:
         by_key[plain(n.name)].append(n)
     roots: dict[str, list[Named]] = {}
     shapes: dict[tuple[int, str], list[str]] = defaultdict(list)
-    initials: dict[str, list[str]] = defaultdict(list)
+    initials: dict[str, list[tuple[str, str]]] = defaultdict(list)  # letters -> (key, as written)
     for key in sorted(by_key, key=lambda k: (-len(by_key[k]), k)):
         root = _root_for(key, by_key[key][0].name, story, shapes, initials)
         if root is None:
             roots[key] = list(by_key[key])
             shapes[_shape(key)].append(key)
-            initials[_initials(by_key[key][0].name)].append(key)
+            initials[_initials(by_key[key][0].name)].append((key, by_key[key][0].name))
         else:
             roots[root].extend(by_key[key])
     return _join_short_forms(roots, story)
@@ -703,12 +703,15 @@ def _join_short_forms(roots: dict[str, list[Named]], story: Story) -> list[list[
     of one type (a lone word spaCy took for a person that is nobody's name can be anything)."""
     longer: dict[str, set[str]] = defaultdict(set)
     for key in roots:
-        words = key.split()
-        if {"and", "&"}.intersection(words) or _names_joined(roots[key][0].name, story):
-            continue  # two names run together ("Philly and Cheeks") are no longer form of either
-        for size in range(1, len(words)):
-            longer[" ".join(words[:size])].add(key)
-            longer[" ".join(words[-size:])].add(key)
+        # Every written form counts: a group rooted at "TSA" also holds the full name that
+        # "Transportation" begins.
+        for written in {n.name for n in roots[key]}:
+            words = plain(written).split()
+            if {"and", "&"}.intersection(words) or _names_joined(written, story):
+                continue  # two names run together ("Philly and Cheeks") are no longer form of either
+            for size in range(1, len(words)):
+                longer[" ".join(words[:size])].add(key)
+                longer[" ".join(words[-size:])].add(key)
     merged: dict[str, str] = {}
     for key in sorted(roots, key=lambda k: len(k.split())):
         fits = [k for k in longer.get(key, ()) if _can_be_one(story.label(key), story.label(k))]
@@ -756,11 +759,15 @@ def _root_for(
     name: str,
     story: Story,
     shapes: dict[tuple[int, str], list[str]],
-    initials: dict[str, list[str]],
+    initials: dict[str, list[tuple[str, str]]],
 ) -> str | None:
     label = story.label(key)
+    # Acronyms are told by their capitals, so both sides are compared as written ("TSA" and
+    # "Transportation Security Administration"), not in their lower-case comparable form.
     acronyms = [
-        root for root in initials.get(_initials(name), ()) if acronym_of(name, root) or acronym_of(root, name)
+        root
+        for root, written in initials.get(_initials(name), ())
+        if acronym_of(name, written) or acronym_of(written, name)
     ]
     if len(acronyms) == 1:
         return acronyms[0]

@@ -36,6 +36,17 @@ HONORIFICS = frozenset(
         "col",
         "lt",
         "sgt",
+        # Rank abbreviations of armed forces and police ("LAPD Cmdr. Andrew Smith").
+        "capt",
+        "cmdr",
+        "cdr",
+        "maj",
+        "cpl",
+        "pvt",
+        "adm",
+        "det",
+        "insp",
+        "supt",
         "justice",
         "senator",
         "governor",
@@ -267,6 +278,10 @@ def clean_name(text: str) -> str | None:
     text = LOST_APOSTROPHE.sub("'s", FUSED_SENTENCE.split(text, maxsplit=1)[0])
     words = [w.strip(EDGE_PUNCTUATION) for w in BRACKETED.sub(" ", text).split()]
     words = [w for w in words if w]
+    if words and ADJECTIVE_PREFIX.match(words[0]):
+        if not words[0].startswith("ex-"):
+            return None  # "pro-Kremlin", "anti-Wall Street": a modifier made from a name
+        words.pop(0)  # "ex-Senator John Smith": the former title goes, the name stays
     while words and (
         (_lowercase(words[0]) and words[0] not in SURNAME_PARTICLES)
         or words[0].lower() == "the"
@@ -281,6 +296,11 @@ def clean_name(text: str) -> str | None:
     words[-1] = _without_possessive(words[-1])
     name = " ".join(words)
     return name if sum(ch.isalpha() for ch in name) >= 2 else None
+
+
+# A lowercase prefix hyphenated to a capitalised word makes an adjective ("pro-Kremlin",
+# "anti-Wall Street", "ex-Senator"); Arabic and other surname particles ("al-Assad") do not.
+ADJECTIVE_PREFIX = re.compile(rf"^(?!(?:{'|'.join(sorted(SURNAME_PARTICLES))})[-‐])[a-z]+[-‐][A-Z]")
 
 
 MONTHS = frozenset(
