@@ -42,6 +42,10 @@ class CleanSettings:
     # at trafilatura's level while raising precision (docs/benchmarks.md).
     html_boilerplate_threshold: float = 0.7
     min_article_words: int = 15
+    # Longer texts are refused: spaCy stops at 1,000,000 characters, and the longest news
+    # articles run to about 60,000 (long-form features); 200,000 leaves room for those and keeps
+    # one text's annotation within seconds (bench/reliability.py measures a 1 MB text).
+    max_article_chars: int = 200_000
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ import orjson
 
 from storylens.clean import clean_one
 from storylens.config import Settings
-from storylens.errors import InputError, StorylensError
+from storylens.errors import InputError, StorylensError, isolated
 from storylens.ingest import iter_documents
 from storylens.model import Article, Failure, Raw, Story
 from storylens.stories.incremental import Features, StoryClusterer, article_features
@@ -254,10 +254,18 @@ def _prepare_chunk(chunk: list[Raw | Failure]) -> list[Prepared]:
     """Cleaned articles featurised together (one vectoriser call for the chunk), in input order."""
     cleaned = [_clean(item) for item in chunk]
     articles = [item for item in cleaned if isinstance(item, Article)]
-    features = iter(article_features(articles))
-    return [
-        item if isinstance(item, Failure) else (_article_record(item), next(features)) for item in cleaned
-    ]
+    features, _, left_out = isolated(articles, article_features, "stories")
+    featured = dict(zip((f.id for f in features), features, strict=True))
+    failed = {failure.origin: failure for failure in left_out}
+    return [_outcome(item, featured, failed) for item in cleaned]
+
+
+def _outcome(item: Article | Failure, featured: dict[str, Features], failed: dict[str, Failure]) -> Prepared:
+    if isinstance(item, Failure):
+        return item
+    if item.id in featured:
+        return _article_record(item), featured[item.id]
+    return failed[item.origin]
 
 
 def _clean(item: Raw | Failure) -> Article | Failure:

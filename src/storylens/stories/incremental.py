@@ -25,6 +25,7 @@ import scipy.sparse as sp
 from storylens.config import StorySettings
 from storylens.model import Article, Story
 from storylens.stories import (
+    days_since_epoch,
     entity_halves,
     label_names,
     make_story,
@@ -292,4 +293,4 @@ def _top_terms(indices: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 def _day(moment: datetime | None) -> float | None:
-    return moment.timestamp() / 86400 if moment else None
+    return days_since_epoch(moment) if moment else None
