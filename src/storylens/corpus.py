@@ -5,7 +5,7 @@ the main process places the previous batch into stories (`stories.incremental`),
 one batch and the open stories, never the corpus. Stories are written as they close (dated
 articles) or at the end.
 
-Resuming: every so often the run saves a checkpoint beside the output: the clusterer, how many
+Resuming: every so often the run saves a checkpoint (JSON) beside the output: the clusterer, how many
 input documents were fully handled, and how many bytes of output were written by then. A run that
 finds a checkpoint for the same inputs and settings cuts its partial output back to those bytes and
 goes on from that document, so after an interruption nothing is lost and nothing written twice.
@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
-import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -31,9 +30,12 @@ from storylens.config import Settings
 from storylens.errors import InputError, StorylensError, isolated
 from storylens.ingest import iter_documents
 from storylens.model import Article, Failure, Raw, Story
+from storylens.sanitize import one_line
 from storylens.stories.incremental import Features, StoryClusterer, article_features
 
-CHECKPOINT_VERSION = 1
+CHECKPOINT_VERSION = 2  # 1 was a pickle, never read again: unpickling a file can run code
+# The counters of a run kept in its checkpoint.
+COUNTERS = ("consumed", "stories_bytes", "failures_bytes", "articles", "failures", "stories", "repeats")
 PARQUET_ROWS_PER_GROUP = 10_000
 
 Prepared = Failure | tuple[dict[str, Any], Features]
@@ -116,7 +118,7 @@ def cluster_corpus(
     state = None if restart else _load_checkpoint(files, inputs, settings)
     resumed_at = state.consumed if state else 0
     if state is None:
-        state = _State(inputs, asdict(settings), StoryClusterer(settings.stories))
+        state = _State(inputs, _settings_data(settings), StoryClusterer(settings.stories))
     stories_out = _open_truncated(files.staging, state.stories_bytes)
     failures_out = _open_truncated(files.failures_staging, state.failures_bytes)
     items = itertools.islice(iter_documents(inputs, settings.ingest), state.consumed, None)
@@ -290,13 +292,12 @@ def _load_checkpoint(files: CorpusFiles, inputs: list[str], settings: Settings) 
     if not files.checkpoint.exists():
         return None
     try:
-        with files.checkpoint.open("rb") as handle:
-            version, state = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError) as exc:
+        state = _state_from(orjson.loads(files.checkpoint.read_bytes()), settings)
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise StorylensError(
-            f"{files.checkpoint}: unreadable checkpoint ({exc}); pass --restart to start over"
+            f"{files.checkpoint}: unreadable checkpoint ({one_line(exc)}); pass --restart to start over"
         ) from exc
-    if version != CHECKPOINT_VERSION or state.inputs != inputs or state.settings != asdict(settings):
+    if state.inputs != inputs or state.settings != _settings_data(settings):
         raise StorylensError(
             f"{files.checkpoint}: a checkpoint of a run over other inputs or settings; "
             "pass the same ones to resume it, or --restart to start over"
@@ -315,8 +316,49 @@ def _save_checkpoint(files: CorpusFiles, state: _State, *outputs: IO[bytes]) -> 
     state.failures_bytes = outputs[1].tell()
     partial = files.checkpoint.with_name(files.checkpoint.name + ".tmp")
     with partial.open("wb") as handle:
-        pickle.dump((CHECKPOINT_VERSION, state), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        handle.write(orjson.dumps(_state_data(state)))
+        handle.flush()
+        os.fsync(handle.fileno())
     os.replace(partial, files.checkpoint)
+
+
+def _settings_data(settings: Settings) -> Any:
+    """Settings as they read back from JSON (tuples become lists), for comparing with a checkpoint."""
+    return orjson.loads(orjson.dumps(asdict(settings)))
+
+
+def _state_data(state: _State) -> dict[str, Any]:
+    """The run's state as JSON (a data format: reading a checkpoint never runs code)."""
+    return {
+        "version": CHECKPOINT_VERSION,
+        "inputs": state.inputs,
+        "settings": state.settings,
+        "clusterer": state.clusterer.to_state(),
+        "counts": {name: getattr(state, name) for name in COUNTERS},
+        "records": state.records,
+        "seen": sorted(state.seen),
+    }
+
+
+def _state_from(data: dict[str, Any], settings: Settings) -> _State:
+    if data["version"] != CHECKPOINT_VERSION:
+        raise ValueError(
+            f"checkpoint version {data['version']!r}, this storylens writes {CHECKPOINT_VERSION}"
+        )
+    if not isinstance(data["records"], dict) or not all(
+        isinstance(r, dict) for r in data["records"].values()
+    ):
+        raise TypeError("the open stories' articles are not records")
+    state = _State(
+        inputs=[str(path) for path in data["inputs"]],
+        settings=data["settings"],
+        clusterer=StoryClusterer.from_state(data["clusterer"], settings.stories),
+        records=data["records"],
+        seen={str(article_id) for article_id in data["seen"]},
+    )
+    for name in COUNTERS:
+        setattr(state, name, int(data["counts"][name]))
+    return state
 
 
 def _publish(files: CorpusFiles, state: _State) -> None:

@@ -17,8 +17,8 @@ from storylens.model import Raw
 # U+009F, among them the 8-bit CSI that some terminals obey like ESC [). Form feed goes too: a
 # page break means nothing in an article and lxml refuses it.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# On one terminal line, newlines and tabs from an input would forge lines of their own.
-_TERMINAL_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# On one terminal line, line breaks and tabs from an input would forge lines of their own.
+_LINE_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]")
 # Lone surrogates (from a file name that is not UTF-8) and the two XML non-characters.
 _UNENCODABLE = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
 
@@ -30,7 +30,7 @@ def without_controls(text: str) -> str:
 
 def terminal_safe(text: str) -> str:
     """One line of `text` fit for a terminal: no ESC sequences, no bell, no forged line breaks."""
-    return _UNENCODABLE.sub("\ufffd", _TERMINAL_CONTROLS.sub(" ", text))
+    return without_controls(_LINE_BREAKS.sub(" ", text))
 
 
 def path_text(text: str) -> str:
