@@ -3,16 +3,25 @@ named with a one-line reason, and everything else is briefed."""
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
+import tracemalloc
+import zlib
 from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from storylens.config import Settings
+from storylens.annotate.sentences import MAX_SENTENCE_CHARS, split_sentences
+from storylens.config import IngestSettings, Settings
 from storylens.corpus import CorpusFiles, cluster_corpus
-from storylens.errors import isolated
-from storylens.model import Article
+from storylens.errors import InputError, isolated
+from storylens.ingest import read_inputs
+from storylens.ingest.limits import CHUNK, LongLine, bounded_lines, read_capped
+from storylens.model import Article, Failure
 from storylens.pipeline import brief, brief_articles, screen_articles
 
 BODY = (
@@ -160,3 +169,132 @@ def test_cluster_gets_past_the_inputs_that_aborted_it(
     }
     assert failed == {name for name, reason in expected.items() if reason}
     assert result.articles == sum(1 for reason in expected.values() if not reason)
+
+
+# --- streaming limits -------------------------------------------------------------------------
+
+LIMIT = 256 * 1024
+
+
+def gzip_of_zeros(size: int) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip framing
+    return b"".join(compressor.compress(b"\0" * (1 << 20)) for _ in range(size >> 20)) + compressor.flush()
+
+
+def peak_while_reading(path: Path) -> tuple[int, list[Failure]]:
+    tracemalloc.start()
+    try:
+        raws, failures = read_inputs([str(path)], IngestSettings(max_bytes=LIMIT))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert not raws
+    return peak, failures
+
+
+def test_a_gzip_bomb_is_refused_while_it_expands(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.txt.gz"
+    bomb.write_bytes(gzip_of_zeros(64 << 20))  # 64 MiB of zeros in about 64 KiB
+    assert bomb.stat().st_size < LIMIT
+    peak, failures = peak_while_reading(bomb)
+    assert "expands past the limit of 262,144 bytes" in failures[0].reason
+    assert peak < 4 * LIMIT
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_a_compressed_warc_payload_is_refused_while_it_expands(tmp_path: Path, encoding: str) -> None:
+    payload = gzip_of_zeros(64 << 20) if encoding == "gzip" else zlib.compress(b"\0" * (64 << 20), 9)
+    http = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: {encoding}\r\n\r\n".encode()
+    record = warc_record("https://news.example/bomb", "").replace(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n", b""
+    )
+    record = record.replace(b"Content-Length: 44", f"Content-Length: {len(http) + len(payload)}".encode())
+    record = record.replace(b"\r\n\r\n\r\n\r\n", b"\r\n\r\n" + http + payload + b"\r\n\r\n")
+    path = tmp_path / "bomb.warc"
+    path.write_bytes(record)
+    peak, failures = peak_while_reading(path)
+    assert len(failures) == 1 and "expands past the limit" in failures[0].reason, failures
+    assert peak < 4 * LIMIT
+
+
+def test_a_gzipped_warc_bomb_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(gzip_of_zeros(64 << 20))
+    peak, failures = peak_while_reading(path)
+    assert "expands past the limit" in failures[0].reason and peak < 4 * LIMIT
+
+
+@pytest.mark.parametrize("name", ["feed.jsonl", "feed.jsonl.gz"])
+def test_a_huge_json_line_is_refused_without_being_held(tmp_path: Path, name: str) -> None:
+    good = json.dumps({"text": BODY}).encode()
+    huge = b'{"text": "' + b"x" * (16 * LIMIT) + b'"}'
+    data = good + b"\n" + huge + b"\n" + good + b"\n"
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    tracemalloc.start()
+    try:
+        raws, failures = read_inputs([str(path)], IngestSettings(max_bytes=LIMIT))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [r.origin.rsplit(":", 1)[1] for r in raws] == ["1", "3"]
+    assert [f.origin.rsplit(":", 1)[1] for f in failures] == ["2"]
+    assert f"the line is {len(huge) + 1:,} bytes, over the limit" in failures[0].reason
+    assert peak < 4 * LIMIT
+
+
+def test_bounded_lines_never_yields_more_than_the_limit() -> None:
+    data = b"a\n" + b"b" * 100 + b"\n\n" + b"c" * 10 + b"\n" + b"d" * 50
+    lines = list(bounded_lines(io.BytesIO(data), 10))
+    assert lines == [b"a\n", LongLine(101), b"\n", b"c" * 10 + b"\n", LongLine(50)]
+
+
+def test_stdin_is_read_up_to_the_limit_only() -> None:
+    stream = io.BytesIO(b"x" * (LIMIT + 1))
+    with pytest.raises(InputError, match="expands past the limit"):
+        read_capped(stream, LIMIT, "<stdin>", "standard input")
+    assert stream.tell() <= LIMIT + CHUNK
+
+
+def test_one_long_sentence_costs_linear_time_in_pieces() -> None:
+    text = " ".join(["word"] * 20_000) + "."  # 100,000 characters, no sentence end before the last
+    sentences = split_sentences("a", text)
+    assert all(len(s.text) <= MAX_SENTENCE_CHARS for s in sentences)
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+    assert "".join(s.text for s in sentences).replace(" ", "") == text.replace(" ", "")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["word", "Mr.", "end.", "Yes!", "(a", "b)", "x" * 700, "\n", "  "]), max_size=400
+    )
+)
+def test_sentences_are_bounded_and_point_at_their_text(parts: list[str]) -> None:
+    text = " ".join(parts)
+    for sentence in split_sentences("a", text):
+        assert text[sentence.start : sentence.end] == sentence.text
+        assert len(sentence.text) <= MAX_SENTENCE_CHARS
+
+
+# --- soft cases ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    (tmp_path / "story.txt").write_bytes(("Le café rouvre\n\n" + BODY).encode(encoding))
+    raws, failures = read_inputs([str(tmp_path)])
+    assert not failures and raws[0].content.startswith("Le café rouvre")
+
+
+def test_links_that_loop_or_lead_nowhere_are_listed_as_skipped(tmp_path: Path) -> None:
+    (tmp_path / "story.txt").write_text("Bridge\n\n" + BODY, encoding="utf-8")
+    (tmp_path / "loop").symlink_to(tmp_path)  # a folder link back to its own folder
+    (tmp_path / "self").symlink_to(tmp_path / "self")  # a link to itself
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "deleted.txt")
+    raws, failures = read_inputs([str(tmp_path)])
+    assert [Path(r.origin).name for r in raws] == ["story.txt"]
+    reasons = {Path(f.origin).name: f.reason for f in failures}
+    assert reasons["loop"].startswith("skipped: a link loop")
+    assert reasons["self"] == "skipped: a link loop (the link leads back to itself)"
+    assert reasons["gone.txt"] == f"skipped: a link to nothing ({tmp_path / 'deleted.txt'} does not exist)"

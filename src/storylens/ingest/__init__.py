@@ -190,16 +190,22 @@ def stream_json_lines(path: Path, settings: IngestSettings) -> Iterator[Raw | Fa
     """A JSON-lines file (gzipped or not) read line by line, so that its size is not limited,
     only each line's; a longer line is read through in chunks and refused, never held whole."""
     origin = path_text(str(path))
+    found = 0
     try:
         with gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb") as handle:
             for number, line in enumerate(bounded_lines(handle, settings.max_bytes), start=1):
                 where = f"{origin}:{number}"
                 if isinstance(line, LongLine):
+                    found += 1
                     yield Failure(where, "ingest", _long_line(line.length, settings.max_bytes))
                 elif line.strip():
+                    found += 1
                     yield json_line(line, where, settings)
     except (OSError, EOFError, zlib.error) as exc:
         yield Failure(origin, "ingest", f"cannot read the file further ({exc})")
+        return
+    if not found:
+        yield Failure(origin, "ingest", "the file is empty: no JSON lines in it")
 
 
 def _long_line(length: int, limit: int) -> str:

@@ -49,6 +49,30 @@ class Readable(Protocol):
     def readline(self, size: int = -1, /) -> bytes: ...
 
 
+def inflate_capped(stream: Readable, limit: int, origin: str, what: str = "the content") -> bytes:
+    """`stream` holding gzip, zlib or raw deflate data, inflated a chunk at a time to at most
+    `limit` bytes (HTTP's `Content-Encoding: deflate` is zlib or raw deflate, depending on the
+    server). zlib's `max_length` keeps every step bounded: a 16 KiB block of zeros alone would
+    otherwise inflate to 16 MiB."""
+    head = stream.read(CHUNK)
+    try:
+        return _inflate(head, stream, zlib.MAX_WBITS | 32, limit, origin, what)  # gzip or zlib header
+    except zlib.error:
+        return _inflate(head, stream, -zlib.MAX_WBITS, limit, origin, what)  # raw deflate
+
+
+def _inflate(head: bytes, stream: Readable, wbits: int, limit: int, origin: str, what: str) -> bytes:
+    decompressor = zlib.decompressobj(wbits)
+    out = bytearray()
+    data = head
+    while data and not decompressor.eof:
+        out += decompressor.decompress(data, limit + 1 - len(out))
+        if len(out) > limit:
+            raise OverLimit(origin, f"{what} expands past the limit of {limit:,} bytes; {RAISE_LIMIT}")
+        data = decompressor.unconsumed_tail or stream.read(CHUNK)
+    return bytes(out)
+
+
 @dataclass(frozen=True)
 class LongLine:
     """A line over the limit: only its length is known; its bytes were read and dropped."""
@@ -69,4 +93,12 @@ def bounded_lines(stream: Readable, limit: int) -> Iterator[bytes | LongLine]:
         yield LongLine(length)
 
 
-__all__ = ["CHUNK", "LongLine", "OverLimit", "bounded_lines", "gunzip_capped", "read_capped"]
+__all__ = [
+    "CHUNK",
+    "LongLine",
+    "OverLimit",
+    "bounded_lines",
+    "gunzip_capped",
+    "inflate_capped",
+    "read_capped",
+]

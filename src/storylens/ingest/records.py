@@ -78,6 +78,8 @@ def read_json(text: str, origin: str, settings: IngestSettings) -> Iterator[Raw 
         yield Failure(origin, "ingest", f"malformed JSON ({exc}); fix the file or save it as .jsonl")
         return
     records = data if isinstance(data, list) else [data]
+    if not records:
+        yield Failure(origin, "ingest", "an empty JSON list: no articles in it")
     for number, record in enumerate(records, start=1):
         where = origin if len(records) == 1 else f"{origin}#{number}"
         yield _one(record, where, settings)
@@ -85,9 +87,11 @@ def read_json(text: str, origin: str, settings: IngestSettings) -> Iterator[Raw 
 
 def read_json_lines(text: str, origin: str, settings: IngestSettings) -> Iterator[Raw | Failure]:
     """A .jsonl file: a malformed line fails alone, the other lines are read."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            yield json_line(line, f"{origin}:{number}", settings)
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    if not lines:
+        yield Failure(origin, "ingest", "the file is empty: no JSON lines in it")
+    for number, line in lines:
+        yield json_line(line, f"{origin}:{number}", settings)
 
 
 def json_line(line: str | bytes, where: str, settings: IngestSettings) -> Raw | Failure:

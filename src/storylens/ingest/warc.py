@@ -15,12 +15,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecordLoader
 
 from storylens.errors import InputError
 from storylens.ingest.decode import decode
-from storylens.ingest.limits import OverLimit, read_capped
+from storylens.ingest.limits import OverLimit, inflate_capped, read_capped
 from storylens.model import Failure, Raw
 from storylens.sanitize import one_line
 
@@ -75,13 +76,29 @@ def _is_html_response(record: Any) -> bool:
     return "html" in (record.http_headers.get_header("Content-Type") or "")
 
 
+def _payload(record: Any, limit: int, where: str) -> bytes:
+    """The record's page: de-chunked, and inflated when the server compressed it, by our own
+    bounded reads (warcio's decompressing reader inflates a whole block at a time, unbounded)."""
+    headers = record.http_headers
+    stream = record.raw_stream
+    if headers.get_header("Transfer-Encoding", "").lower() == "chunked":
+        stream = ChunkedDataReader(stream)
+    encoding = headers.get_header("Content-Encoding", "").lower().strip()
+    what = "the archive's pages"
+    if encoding in {"gzip", "x-gzip", "deflate"}:
+        return inflate_capped(stream, limit, where, what)
+    if encoding not in {"", "identity"}:
+        raise InputError(where, f"a page compressed as {encoding!r}, which storylens does not read")
+    return read_capped(stream, limit, where, what)
+
+
 def _document(record: Any, where: str, budget: int) -> Raw | Failure:
     url = record.rec_headers.get_header("WARC-Target-URI")
     if url is None:
         reason = "a response record without WARC-Target-URI (the page address); skipped"
         return Failure(where, "ingest", reason)
     try:
-        payload = read_capped(record.content_stream(), max(budget, 0), where, "the archive's pages")
+        payload = _payload(record, max(budget, 0), where)
         html = decode(payload, where)
     except OverLimit:
         raise
