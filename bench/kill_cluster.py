@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -153,7 +154,8 @@ def main() -> int:
         f"| {lines:,} | {args.workers} | {duration:.1f} s | {kills} | {runs + 1} | {final.returncode} | "
         f"{'yes' if same_stories else 'NO'} | {'yes' if same_failures else 'NO'} | {orphans} |"
     )
-    print(f"\n({misses} runs finished before their kill time and were not counted; work folder {work})")
+    print(f"\n({misses} runs finished before their kill time and were not counted)")
+    shutil.rmtree(work, ignore_errors=True)
     return 0 if same_stories and same_failures and orphans == 0 else 1
 
 

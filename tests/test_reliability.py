@@ -72,7 +72,7 @@ def write_killers(folder: Path) -> dict[str, str]:
     return {
         "nouri.warc#1": "without WARC-Target-URI",
         "nouri.warc#2": "",
-        "huge.txt": "over the limit of 200,000 for one article",
+        "huge.txt": "over the limit of 100,000 for one article",
         "year1.json": "",
         "bell.html": "",
         "types.jsonl:1": "the field 'source' holds an object",

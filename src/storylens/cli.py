@@ -35,6 +35,7 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command killed by it
 ISSUES_URL = "https://github.com/storylens/storylens/issues"
 PROGRESS_MIN_INPUTS = 5  # below this a progress bar is noise
+QUIET_LIBRARIES = ("trafilatura", "htmldate", "courlan", "justext", "readability")
 
 app = typer.Typer(
     add_completion=False,
@@ -77,6 +78,9 @@ def _root(
     handler = logging.StreamHandler()
     handler.setFormatter(_TerminalSafeFormatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler], force=True)
+    if verbose < 2:  # their complaints about a page repeat what its Failure already says
+        for library in QUIET_LIBRARIES:
+            logging.getLogger(library).setLevel(logging.CRITICAL)
 
 
 @app.command("brief")

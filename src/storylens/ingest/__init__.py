@@ -61,7 +61,7 @@ def iter_documents(paths: Iterable[str], settings: IngestSettings) -> Iterator[R
 
 def _read_stdin(settings: IngestSettings) -> Iterator[Raw | Failure]:
     data = read_capped(sys.stdin.buffer, settings.max_bytes, "<stdin>", "standard input")
-    yield from read_bytes(data, "<stdin>", None, settings)
+    yield from _read_bytes(data, "<stdin>", None, settings)
 
 
 def _read_path(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
@@ -183,7 +183,7 @@ def _read_file(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
     except OSError as exc:
         yield Failure(origin, "ingest", f"cannot read the file ({exc.strerror or exc})")
         return
-    yield from read_bytes(data, origin, suffix, settings)
+    yield from _read_bytes(data, origin, suffix, settings)  # guarded by the caller
 
 
 def stream_json_lines(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:

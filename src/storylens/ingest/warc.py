@@ -42,6 +42,9 @@ def read_warc(data: bytes, origin: str, limit: int) -> Iterator[Raw | Failure]:
     budget = limit
     records = ArchiveIterator(io.BytesIO(data))
     records.loader = _Loader()
+    # warcio writes this warning (with raw bytes of the input) straight to stderr; what it means
+    # for the user is said by the record's failure, if the record cannot be read.
+    records.INC_RECORD = ""
     try:
         for number, record in enumerate(records, start=1):
             if not _is_html_response(record):
