@@ -4,6 +4,7 @@ file name or field from an input that can inject into the terminal or the Markdo
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +115,16 @@ def test_a_bug_exits_3_and_says_where_to_report(
     assert "RuntimeError: an invariant broke" in said and "Traceback" not in said
     assert cli.run(["-vv", "brief", str(EXAMPLES), "-q"]) == cli.EXIT_INTERNAL
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_a_file_name_that_is_not_utf8_still_gives_valid_json(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = os.fsdecode(b"caf\xe9 report.txt")  # a Latin-1 byte: not UTF-8
+    (folder / name).write_text("Bridge closed\n\n" + BODY, encoding="utf-8")
+    out = tmp_path / "brief.json"
+    done = storylens("brief", str(folder), "-q", "--json", str(out))
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_bytes().decode("utf-8"))  # strict UTF-8
+    origins = [a["origin"] for b in data["briefings"] for a in b["articles"]]
+    assert origins == [str(folder / "caf\ufffd report.txt")]

@@ -247,3 +247,13 @@ def test_every_speaker_as_written_appears_escaped(written: str) -> None:
         assert f"“{markupsafe.escape(shown)}”" in html
         assert f"“{_md(shown)}”" in markdown
     assert "<script" not in html.lower()  # the template has no script: one here came from the text
+
+
+def test_json_stays_utf8_when_a_text_holds_a_lone_surrogate() -> None:
+    from storylens.model import Failure
+
+    result = BriefingSet(
+        briefings=(), failures=(Failure("caf\udce9.txt", "ingest", "x\ud800y"),), stage_seconds=()
+    )
+    data = json.loads(to_json(result).decode("utf-8"))
+    assert data["failures"] == [{"origin": "caf\ufffd.txt", "stage": "ingest", "reason": "x\ufffdy"}]

@@ -59,7 +59,7 @@ def safe_raw(raw: Raw) -> Raw:
 def one_line(exc: BaseException, limit: int = 300) -> str:
     """An exception as a one-line reason: its type and the first line of its message."""
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    reason = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    reason = path_text(f"{type(exc).__name__}: {message}" if message else type(exc).__name__)
     return reason if len(reason) <= limit else reason[: limit - 1] + "…"
 
 
