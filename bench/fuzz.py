@@ -324,7 +324,9 @@ def memory_pass(
     paths: dict[str, int], samples: list[Sample], settings: Settings, tallies: dict[str, Tally]
 ) -> None:
     limit = settings.ingest.max_bytes
-    for path, number in paths.items():
+    for done, (path, number) in enumerate(paths.items(), start=1):
+        if done % 1000 == 0:
+            print(f"ingest and clean: {done:,} of {len(paths):,} inputs", file=sys.stderr, flush=True)
         tally = tallies[samples[number].kind]
         peak, error = _peak_reading(path, settings)
         if error is not None:  # what the bench exists to find

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from storylens.annotate.sentences import MAX_SENTENCE_CHARS, split_sentences
 from storylens.config import IngestSettings, Settings
 from storylens.corpus import CorpusFiles, cluster_corpus
-from storylens.errors import InputError, isolated
+from storylens.errors import InputError
 from storylens.ingest import read_inputs
 from storylens.ingest.limits import CHUNK, LongLine, bounded_lines, read_capped
+from storylens.isolation import isolated
 from storylens.model import Article, Failure
 from storylens.pipeline import brief, brief_articles, screen_articles
 

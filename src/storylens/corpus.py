@@ -27,8 +27,9 @@ import orjson
 
 from storylens.clean import clean_one
 from storylens.config import Settings
-from storylens.errors import InputError, StorylensError, isolated
+from storylens.errors import InputError, StorylensError
 from storylens.ingest import iter_documents
+from storylens.isolation import isolated
 from storylens.model import Article, Failure, Raw, Story
 from storylens.sanitize import one_line
 from storylens.stories.incremental import Features, StoryClusterer, article_features

@@ -16,8 +16,8 @@ from storylens.clean import clean_batch
 from storylens.clean.metadata import plausible_date
 from storylens.config import CleanSettings, Settings
 from storylens.crosscheck import crosscheck
-from storylens.errors import isolated
 from storylens.ingest import read_inputs
+from storylens.isolation import isolated
 from storylens.model import Annotation, Article, Briefing, BriefingSet, Failure, Mention, Story
 from storylens.provenance import find_derivations, origin_groups
 from storylens.sanitize import one_line

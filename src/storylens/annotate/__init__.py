@@ -11,7 +11,7 @@ from storylens.annotate.quantities import find_quantities
 from storylens.annotate.quotes import find_quotes, find_quotes_in_batch
 from storylens.annotate.roles import find_roles
 from storylens.annotate.sentences import split_sentences
-from storylens.errors import isolated
+from storylens.isolation import isolated
 from storylens.model import Annotation, Article, Failure, Mention, QuoteMention, RoleMention
 from storylens.sanitize import one_line
 
