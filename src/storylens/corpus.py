@@ -14,9 +14,12 @@ The output appears under its final name only when the run completes.
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import multiprocessing
 import os
+import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -38,6 +41,7 @@ CHECKPOINT_VERSION = 2  # 1 was a pickle, never read again: unpickling a file ca
 # The counters of a run kept in its checkpoint.
 COUNTERS = ("consumed", "stories_bytes", "failures_bytes", "articles", "failures", "stories", "repeats")
 PARQUET_ROWS_PER_GROUP = 10_000
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 Prepared = Failure | tuple[dict[str, Any], Features]
 
@@ -213,7 +217,9 @@ class _Cleaner:
 
     def _start_workers(self) -> None:
         context = multiprocessing.get_context("spawn")
-        self.pool = context.Pool(self.workers, initializer=_use_settings, initargs=(self.settings,))
+        self.pool = context.Pool(
+            self.workers, initializer=_start_worker, initargs=(self.settings, os.getpid())
+        )
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
@@ -246,6 +252,21 @@ class _Cleaner:
 
 
 _worker_settings: Settings | None = None
+
+
+def _start_worker(settings: Settings, parent: int) -> None:
+    _die_with(parent)
+    _use_settings(settings)
+
+
+def _die_with(parent: int) -> None:
+    """A cleaning worker ends with its run, even one killed by SIGKILL: a pool worker holds both
+    ends of its task pipe, never sees it close, and would wait forever with the models loaded.
+    Linux kills it when its parent dies (PR_SET_PDEATHSIG); a parent already gone ends it now."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(0)
 
 
 def _use_settings(settings: Settings) -> None:
