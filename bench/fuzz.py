@@ -42,8 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 MEMORY_FACTOR = 4  # the target: no input's peak memory above this many times the byte limit
 FOLDER_SIZE = 250  # inputs per `brief` run in the second pass
-MEASURE_EVERY = 10  # of the small, uncompressed inputs, the share whose memory is measured ...
-SMALL_SHARE = 16  # ... small meaning under 1/16 of the byte limit
+MEASURE_EVERY = 20  # of the inputs not made to test a limit, the share whose memory is measured
 SUFFIXES = [
     ".txt",
     ".md",
@@ -301,6 +300,12 @@ EXTREMES: dict[str, tuple[float, Callable[[random.Random, int], tuple[str, bytes
 }
 
 
+LIMIT_TESTS = {
+    f"extreme, {kind}"
+    for kind in EXTREMES
+    if "bomb" in kind or "limit" in kind or kind.startswith("JSON list")
+}
+
 GENERATORS: list[tuple[float, Callable[[random.Random, list[tuple[str, bytes]], int], Sample]]] = [
     (0.25, random_bytes),
     (0.45, mutated_real),
@@ -348,11 +353,10 @@ def memory_pass(
 
 
 def _measured(sample: Sample, number: int, limit: int) -> bool:
-    """Whether an input's memory is measured: every one that is large or compressed (where a
-    limit can fail to hold), and one in MEASURE_EVERY of the rest (tracemalloc slows reading
-    about threefold, and every input is read again, unmeasured, in the brief pass)."""
-    large = len(sample.data) * SMALL_SHARE > limit
-    return large or ".gz" in sample.suffix or sample.suffix == ".warc" or number % MEASURE_EVERY == 0
+    """Whether an input's memory is measured: every one made to test a limit (bombs, inputs over
+    the byte limit) and one in MEASURE_EVERY of the rest (tracemalloc slows reading about
+    threefold, and every input is read again, unmeasured, in the brief pass)."""
+    return sample.kind in LIMIT_TESTS or len(sample.data) > limit or number % MEASURE_EVERY == 0
 
 
 def _peak_reading(path: str, settings: Settings) -> tuple[int, Exception | None]:

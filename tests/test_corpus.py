@@ -170,20 +170,28 @@ def descendants(pid: int) -> set[int]:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_cleaning_workers_die_with_a_killed_run(long_corpus: Path, tmp_path: Path) -> None:
-    """Killed right after its first checkpoint, while its workers clean the next batch, the run
-    leaves no worker behind (bench/kill_cluster.py kills at random moments, during start-up too)."""
-    output = tmp_path / "stories.jsonl"
-    process = start_cluster(long_corpus, output, workers=2, batch=200)
-    checkpoint = CorpusFiles(output).checkpoint
+    """Killed while its workers are still starting (importing the cleaning stack takes seconds),
+    the run leaves none behind for more than a moment. (Workers caught in their start-up
+    handshake die with it anyway; bench/kill_cluster.py kills at random moments and counts.)"""
+    process = start_cluster(long_corpus, tmp_path / "stories.jsonl", workers=2)
     deadline = time.monotonic() + 180
-    while not checkpoint.exists() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)  # the first checkpoint comes after the workers cleaned a batch
-    workers = descendants(process.pid)
+    workers: set[int] = set()
+    while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
+        workers = {pid for pid in descendants(process.pid) if b"spawn_main" in command_line(pid)}
+        time.sleep(0.005)
+    time.sleep(1.0)  # past their start-up handshake, into their imports
     process.kill()
     process.communicate()
-    assert workers, "no worker processes were running"
-    time.sleep(0.5)
+    assert len(workers) == 2, "the worker processes never started"
+    time.sleep(1.5)
     assert not descendants_alive(workers)
+
+
+def command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def descendants_alive(pids: set[int]) -> set[int]:

@@ -14,12 +14,9 @@ The output appears under its final name only when the run completes.
 
 from __future__ import annotations
 
-import ctypes
 import itertools
 import multiprocessing
 import os
-import signal
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -28,6 +25,7 @@ from typing import IO, Any
 
 import orjson
 
+from storylens import worker
 from storylens.clean import clean_one
 from storylens.config import Settings
 from storylens.errors import InputError, StorylensError
@@ -41,7 +39,6 @@ CHECKPOINT_VERSION = 2  # 1 was a pickle, never read again: unpickling a file ca
 # The counters of a run kept in its checkpoint.
 COUNTERS = ("consumed", "stories_bytes", "failures_bytes", "articles", "failures", "stories", "repeats")
 PARQUET_ROWS_PER_GROUP = 10_000
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 Prepared = Failure | tuple[dict[str, Any], Features]
 
@@ -212,13 +209,13 @@ class _Cleaner:
         self.pool: Any = None
 
     def __enter__(self) -> _Cleaner:
-        _use_settings(self.settings)  # this process cleans whatever the workers do not
+        worker.use(self.settings)  # this process cleans whatever the workers do not
         return self
 
     def _start_workers(self) -> None:
         context = multiprocessing.get_context("spawn")
         self.pool = context.Pool(
-            self.workers, initializer=_start_worker, initargs=(self.settings, os.getpid())
+            self.workers, initializer=worker.start, initargs=(self.settings, os.getpid())
         )
 
     def __exit__(self, *exc: object) -> None:
@@ -251,29 +248,6 @@ class _Cleaner:
             yield pending[0], [item for done in pending[1].get() for item in done]
 
 
-_worker_settings: Settings | None = None
-
-
-def _start_worker(settings: Settings, parent: int) -> None:
-    _die_with(parent)
-    _use_settings(settings)
-
-
-def _die_with(parent: int) -> None:
-    """A cleaning worker ends with its run, even one killed by SIGKILL: a pool worker holds both
-    ends of its task pipe, never sees it close, and would wait forever with the models loaded.
-    Linux kills it when its parent dies (PR_SET_PDEATHSIG); a parent already gone ends it now."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:
-        os._exit(0)
-
-
-def _use_settings(settings: Settings) -> None:
-    global _worker_settings
-    _worker_settings = settings
-
-
 def _prepare_chunk(chunk: list[Raw | Failure]) -> list[Prepared]:
     """Cleaned articles featurised together (one vectoriser call for the chunk), in input order."""
     cleaned = [_clean(item) for item in chunk]
@@ -295,9 +269,9 @@ def _outcome(item: Article | Failure, featured: dict[str, Features], failed: dic
 def _clean(item: Raw | Failure) -> Article | Failure:
     if isinstance(item, Failure):
         return item
-    assert _worker_settings is not None
+    assert worker.settings is not None
     try:
-        return clean_one(item, _worker_settings.clean)
+        return clean_one(item, worker.settings.clean)
     except InputError as exc:
         return Failure(exc.origin, "clean", exc.reason)
 
