@@ -38,7 +38,8 @@ ROLE_CONFIDENCE = 0.85
 MAX_PER_CLAIM_AND_KIND = 5
 # In a claim stated by more sentences than this, each is compared with this many of the others,
 # the most similar (the strongest evidence, and only the MAX_PER_CLAIM_AND_KIND most confident
-# conflicts are kept anyway). No claim of the benchmark stories is that large.
+# conflicts are kept anyway). A claim that large needs a story of 26 articles or more: the
+# benchmark stories (examples, conflict suites, Multi-News clusters of up to 10) stay below it.
 MAX_CLAIM_PARTNERS = 24
 OFFSET_WORDS = re.compile(r"\b(?:after|before|earlier|later|previously)$", re.IGNORECASE)
 QUOTE_CONFIDENCE = 0.9

@@ -32,6 +32,7 @@ ALL_PAIRS_LIMIT = 60
 # ... and each article is aligned with at most this many candidates, the closest by MinHash:
 # a derived article has one source, and a story of hundreds of templated articles (every one an
 # LSH candidate of every other) would otherwise cost time growing with the square of its size.
+# Only stories over ALL_PAIRS_LIMIT meet it; the benchmark stories are far smaller.
 MAX_CANDIDATES = 12
 QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
 # A rewrite keeps runs of its source's wording outside quotes (names, titles, fixed phrases);
