@@ -2,16 +2,17 @@
 ../shared/data and extreme values, in every format storylens reads and every JSON field.
 
 Two passes over the same inputs:
-1. each input alone through ingest and clean (`read_inputs`, `clean_batch`) under tracemalloc,
-   for its peak memory, compared with the byte limit (`--max-bytes`);
-2. all inputs, a folder of them at a time, through the whole `pipeline.brief` (what
-   `storylens brief FOLDER` runs), checking that every input ends briefed or named among the
-   failures with a reason, and counting exceptions that escape.
+1. every input alone through ingest and clean (`read_inputs`, `clean_batch`): it must end as an
+   article or as failures each with a reason, and nothing may raise; the inputs made to test a
+   limit and one in twenty of the others under tracemalloc, their peak memory compared with the
+   byte limit (`--max-bytes`);
+2. the first `--brief-folders` folders of FOLDER_SIZE inputs through the whole `pipeline.brief`
+   (what `storylens brief FOLDER` runs), with the same checks after annotate and stories.
 
-    .venv/bin/python bench/fuzz.py --count 10000 --max-bytes 1048576
+    .venv/bin/python bench/fuzz.py --count 10000 --max-bytes 1048576 --brief-folders 8
 
 Prints a table per kind of input and the totals; exits 1 when an exception escaped, an input
-was neither briefed nor named, or an input's peak memory passed 4x the limit.
+was neither kept nor named, or an input's peak memory passed 4x the limit.
 """
 
 from __future__ import annotations
@@ -73,9 +74,9 @@ class Sample:
 class Tally:
     inputs: int = 0
     measured: int = 0  # inputs whose peak memory was measured (see `_measured`)
-    briefed: int = 0  # inputs with at least one article in a briefing
-    refused: int = 0  # inputs named among the failures with a reason
-    unnamed: int = 0  # inputs neither briefed nor named: silently lost
+    cleaned: int = 0  # inputs that gave at least one article
+    refused: int = 0  # inputs that gave no article, every failure named with a reason
+    unnamed: int = 0  # inputs that gave neither: silently lost
     uncaught: int = 0  # exceptions that escaped ingest/clean for this input
     peak_ratio: float = 0.0  # largest peak memory / byte limit
     first_use_loads: int = 0  # inputs whose first reading loaded library data over the target
@@ -328,27 +329,37 @@ def write_inputs(samples: list[Sample], folder: Path) -> dict[str, int]:
     return paths
 
 
-def memory_pass(
+def read_pass(
     paths: dict[str, int], samples: list[Sample], settings: Settings, tallies: dict[str, Tally]
 ) -> None:
+    """Every input alone through ingest and clean: each must end as an article or a named
+    failure, none may raise; peak memory measured on some (see `_measured`)."""
     limit = settings.ingest.max_bytes
     for done, (path, number) in enumerate(paths.items(), start=1):
         if done % 1000 == 0:
             print(f"ingest and clean: {done:,} of {len(paths):,} inputs", file=sys.stderr, flush=True)
-        if not _measured(samples[number], number, limit):
-            continue
         tally = tallies[samples[number].kind]
-        tally.measured += 1
-        peak, error = _peak_reading(path, settings)
-        if error is not None:  # what the bench exists to find
+        measure = _measured(samples[number], number, limit)
+        peak, outcome, reason = _peak_reading(path, settings, measure)
+        if isinstance(outcome, Exception):  # what the bench exists to find
             tally.uncaught += 1
-            print(f"UNCAUGHT in ingest/clean: {path} ({samples[number].kind}): {error!r}", file=sys.stderr)
+            print(f"UNCAUGHT in ingest/clean: {path} ({samples[number].kind}): {outcome!r}", file=sys.stderr)
+        elif outcome == "unnamed":
+            tally.unnamed += 1
+            print(f"UNNAMED: {path} ({samples[number].kind})", file=sys.stderr)
+        else:
+            setattr(tally, outcome, getattr(tally, outcome) + 1)
+            if outcome == "refused":
+                tally.reasons[_reason_kind(reason)] += 1
+        if not measure:
+            continue
+        tally.measured += 1
         if peak > MEMORY_FACTOR * limit:
             # Libraries load tables on first use (a language's date words, a stop list): that is
             # the process's memory, not this input's. Read again, it shows what the input needs.
             tally.first_use_loads += 1
             tally.first_use_ratio = max(tally.first_use_ratio, peak / limit)
-            peak, _ = _peak_reading(path, settings)
+            peak, _, _ = _peak_reading(path, settings, True)
         tally.peak_ratio = max(tally.peak_ratio, peak / limit)
 
 
@@ -359,19 +370,27 @@ def _measured(sample: Sample, number: int, limit: int) -> bool:
     return sample.kind in LIMIT_TESTS or len(sample.data) > limit or number % MEASURE_EVERY == 0
 
 
-def _peak_reading(path: str, settings: Settings) -> tuple[int, Exception | None]:
-    """Peak traced memory while one input is read and cleaned, and the exception that escaped."""
-    error = None
-    tracemalloc.start()
+def _peak_reading(path: str, settings: Settings, measure: bool) -> tuple[int, str | Exception, str]:
+    """Peak traced memory (0 unmeasured) while one input is read and cleaned, and what became of
+    it: "cleaned" (an article), "refused" (failures with reasons), "unnamed", or the exception;
+    and the first reason given."""
+    reason = ""
+    if measure:
+        tracemalloc.start()
     try:
-        raws, _ = read_inputs([path], settings.ingest)
-        clean_batch(raws, settings.clean)
+        raws, failures = read_inputs([path], settings.ingest)
+        articles, cleaning_failures = clean_batch(raws, settings.clean)
+        failures += cleaning_failures
+        named = bool(failures) and all(f.reason.strip() for f in failures)
+        outcome: str | Exception = "cleaned" if articles else "refused" if named else "unnamed"
+        reason = failures[0].reason if failures else ""
     except Exception as exc:
-        error = exc
+        outcome = exc
     finally:
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-    return peak, error
+        peak = tracemalloc.get_traced_memory()[1] if measure else 0
+        if measure:
+            tracemalloc.stop()
+    return peak, outcome, reason
 
 
 def warm_up(settings: Settings, folder: Path) -> None:
@@ -380,30 +399,39 @@ def warm_up(settings: Settings, folder: Path) -> None:
     for suffix, data in synthetic_texts():
         path = folder / f"warm-up{suffix}"
         path.write_bytes(data)
-        _peak_reading(str(path), settings)
+        _peak_reading(str(path), settings, True)
         path.unlink()
 
 
-def brief_pass(
-    paths: dict[str, int], samples: list[Sample], settings: object, tallies: dict[str, Tally]
-) -> int:
-    """Every folder through `pipeline.brief`; returns the exceptions that escaped it."""
-    escaped = 0
-    folders = sorted({str(Path(p).parent) for p in paths})
-    for done, folder in enumerate(folders, start=1):
-        print(f"brief: folder {done} of {len(folders)}", file=sys.stderr, flush=True)
+@dataclass
+class BriefTally:
+    folders: int = 0
+    inputs: int = 0
+    briefed: int = 0
+    refused: int = 0
+    unnamed: int = 0
+    escaped: int = 0  # exceptions that escaped `pipeline.brief`
+    reasons: Counter[str] = field(default_factory=Counter)
+
+
+def brief_pass(paths: dict[str, int], settings: Settings, folders: int) -> BriefTally:
+    """The first `folders` folders, each through `pipeline.brief` as `storylens brief` runs it."""
+    tally = BriefTally()
+    chosen = sorted({str(Path(p).parent) for p in paths})[:folders]
+    for done, folder in enumerate(chosen, start=1):
+        print(f"brief: folder {done} of {len(chosen)}", file=sys.stderr, flush=True)
+        mine = [path for path in paths if path.startswith(folder + "/")]
+        tally.folders += 1
+        tally.inputs += len(mine)
         try:
             result = brief([folder], settings)
         except Exception as exc:
-            escaped += 1
+            tally.escaped += 1
             print(f"UNCAUGHT in brief: {folder}: {exc!r}", file=sys.stderr)
             continue
         briefed = {a.origin for b in result.briefings for a in b.articles}
         failed = {f.origin: f.reason for f in result.failures if f.reason.strip()}
-        for path, number in paths.items():
-            if not path.startswith(folder + "/"):
-                continue
-            tally = tallies[samples[number].kind]
+        for path in mine:
             own = (path + ":", path + "#")
             if any(o == path or o.startswith(own) for o in briefed):
                 tally.briefed += 1
@@ -412,8 +440,8 @@ def brief_pass(
                 tally.reasons[_reason_kind(reasons[0])] += 1
             else:
                 tally.unnamed += 1
-                print(f"UNNAMED: {path} ({samples[number].kind})", file=sys.stderr)
-    return escaped
+                print(f"UNNAMED after brief: {path}", file=sys.stderr)
+    return tally
 
 
 def _reason_kind(reason: str) -> str:
@@ -425,6 +453,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--max-bytes", type=int, default=1 << 20)
+    parser.add_argument("--brief-folders", type=int, default=1000, help=f"folders of {FOLDER_SIZE} briefed")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--keep", type=Path, help="keep the generated inputs in this folder")
@@ -444,21 +473,21 @@ def main() -> int:
         paths = write_inputs(samples, folder)
         warm_up(settings, folder)
         started = time.perf_counter()
-        memory_pass(paths, samples, settings, tallies)
-        memory_seconds = time.perf_counter() - started
+        read_pass(paths, samples, settings, tallies)
+        read_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        escaped = brief_pass(paths, samples, settings, tallies)
+        briefs = brief_pass(paths, settings, args.brief_folders)
         brief_seconds = time.perf_counter() - started
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
-    return report(tallies, escaped, args, memory_seconds, brief_seconds)
+    return report(tallies, briefs, args, read_seconds, brief_seconds)
 
 
 def report(
-    tallies: dict[str, Tally], escaped: int, args: argparse.Namespace, memory_s: float, brief_s: float
+    tallies: dict[str, Tally], briefs: BriefTally, args: argparse.Namespace, read_s: float, brief_s: float
 ) -> int:
-    header = ["kind of input", "inputs", "briefed", "refused, named", "unnamed", "uncaught", "measured"]
+    header = ["kind of input", "inputs", "cleaned", "refused, named", "unnamed", "uncaught", "measured"]
     print("| " + " | ".join([*header, "peak memory / limit"]) + " |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     total = Tally()
@@ -467,7 +496,7 @@ def report(
         cells = [
             kind,
             t.inputs,
-            t.briefed,
+            t.cleaned,
             t.refused,
             t.unnamed,
             t.uncaught,
@@ -475,37 +504,33 @@ def report(
             f"{t.peak_ratio:.2f}",
         ]
         print("| " + " | ".join(str(cell) for cell in cells) + " |")
-        total.inputs += t.inputs
-        total.measured += t.measured
-        total.briefed += t.briefed
-        total.refused += t.refused
-        total.unnamed += t.unnamed
-        total.uncaught += t.uncaught
+        for name in ("inputs", "measured", "cleaned", "refused", "unnamed", "uncaught", "first_use_loads"):
+            setattr(total, name, getattr(total, name) + getattr(t, name))
         total.peak_ratio = max(total.peak_ratio, t.peak_ratio)
-        total.first_use_loads += t.first_use_loads
         total.first_use_ratio = max(total.first_use_ratio, t.first_use_ratio)
         total.reasons.update(t.reasons)
-    print(
-        f"| **all** | **{total.inputs}** | **{total.briefed}** | **{total.refused}** | **{total.unnamed}** | "
-        f"**{total.uncaught + escaped}** | **{total.measured}** | **{total.peak_ratio:.2f}** |"
-    )
+    cells = [total.inputs, total.cleaned, total.refused, total.unnamed, total.uncaught, total.measured]
+    print("| **all** | " + " | ".join(f"**{c}**" for c in cells) + f" | **{total.peak_ratio:.2f}** |")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"\nlimit {args.max_bytes:,} bytes; seed {args.seed}; "
-        f"exceptions escaping `pipeline.brief`: {escaped}; "
-        f"process peak RSS {rss:,.0f} MiB (models included); ingest+clean pass {memory_s:.0f} s "
-        f"(under tracemalloc), brief pass {brief_s:.0f} s"
+        f"\nlimit {args.max_bytes:,} bytes; seed {args.seed}; ingest+clean pass {read_s:.0f} s; "
+        f"process peak RSS {rss:,.0f} MiB (models included)."
     )
     print(
         f"{total.first_use_loads} inputs were read twice: their first reading passed {MEMORY_FACTOR}x "
         f"the limit (at most {total.first_use_ratio:.0f}x) because a library loaded data on first use; "
         "the table shows the second reading."
     )
-    print("\nMost common reasons given for refused inputs:")
+    print(
+        f"\nThe whole `pipeline.brief`, {briefs.folders} folders of {FOLDER_SIZE}: {briefs.inputs} inputs, "
+        f"{briefs.briefed} briefed, {briefs.refused} refused and named, {briefs.unnamed} unnamed, "
+        f"{briefs.escaped} exceptions escaping ({brief_s:.0f} s)."
+    )
+    print("\nMost common reasons given for refused inputs (ingest and clean):")
     for reason, count in total.reasons.most_common(12):
         print(f"- {reason}: {count}")
-    failed = total.uncaught + escaped + total.unnamed > 0 or total.peak_ratio > MEMORY_FACTOR
-    return 1 if failed else 0
+    bad = total.uncaught + total.unnamed + briefs.escaped + briefs.unnamed
+    return 1 if bad or total.peak_ratio > MEMORY_FACTOR else 0
 
 
 if __name__ == "__main__":
