@@ -50,7 +50,8 @@ _verbosity = 0
 def say(console: Console, markup: str, *texts: str) -> None:
     """Print `markup` with each `{}` filled by a text from an input, made terminal-safe and
     inert as rich markup."""
-    console.print(markup.format(*(escape(terminal_safe(text)) for text in texts)), highlight=False)
+    text = markup.format(*(escape(terminal_safe(text)) for text in texts))
+    console.print(text, highlight=False, soft_wrap=True)  # a path broken over lines cannot be copied
 
 
 def _usage_error(message: str) -> typer.Exit:
