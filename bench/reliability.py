@@ -5,7 +5,8 @@ may have, briefed), and one sentence of 100,000 characters.
     .venv/bin/python bench/reliability.py --tiny 1000 5000
 
 Each case runs the real command in a subprocess; the table gives its wall time, its exit code,
-its peak memory (max RSS of the child) and what became of the input. Timings depend on what
+its CPU time (user and system, so a busy machine can be told apart from slow code), its peak
+memory (max RSS of the child) and what became of the input. Timings depend on what
 else the machine runs: say so next to them.
 """
 
@@ -15,6 +16,7 @@ import argparse
 import json
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -80,18 +82,20 @@ def cases(folder: Path, tiny_counts: list[int], rng: random.Random) -> list[Case
     made.append(Case(f"one 1 MB HTML page, {limit // 1000}k characters of text", [page], 1))
     sentence = folder / "one-sentence.txt"
     words = long_text(rng, 120_000).replace(".", "").replace("\n", " ").split()
-    sentence.write_text("One sentence\n\n" + " ".join(words)[:100_000] + ".", encoding="utf-8")
-    made.append(Case("one 100,000-character sentence", [sentence], 1))
+    sentence.write_text("One sentence\n\n" + " ".join(words)[: limit - 100] + ".", encoding="utf-8")
+    made.append(Case(f"one sentence of {limit - 100:,} characters", [sentence], 1))
     return made
 
 
 def run(case: Case, out: Path) -> dict[str, object]:
     command = [sys.executable, "-m", "storylens", "brief", *map(str, case.paths), "-q", "--json", str(out)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, check=False)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    peak = after.ru_maxrss
     result = json.loads(out.read_text()) if out.exists() else {"briefings": [], "failures": []}
     briefed = sum(len(b["articles"]) for b in result["briefings"])
     reasons = "; ".join(sorted({f["reason"][:90] for f in result["failures"]}))
@@ -100,7 +104,8 @@ def run(case: Case, out: Path) -> dict[str, object]:
         "case": case.name,
         "seconds": seconds,
         "exit": done.returncode,
-        "peak": f"{peak / 1024:,.0f} MiB" if peak > before else "(below an earlier case)",
+        "cpu": cpu,
+        "peak": f"{peak / 1024:,.0f} MiB" if peak > before.ru_maxrss else "(below an earlier case)",
         "briefed": f"{briefed} of {case.articles}",
         "stages": stages,
         "refused": reasons or "-",
@@ -117,13 +122,14 @@ def main() -> int:
         run(case, folder / f"out{n}.json")
         for n, case in enumerate(cases(folder, args.tiny, random.Random(args.seed)))
     ]
-    print("| input | wall time | exit | peak memory | briefed | stages over 0.5 s (s) | refused because |")
-    print("|---|---:|---:|---:|---:|---|---|")
+    columns = ["input", "wall time", "CPU time", "exit", "peak memory", "briefed", "stages over 0.5 s (s)"]
+    print("| " + " | ".join([*columns, "refused because"]) + " |")
+    print("|---|---:|---:|---:|---:|---:|---|---|")
     for row in rows:
-        print(
-            f"| {row['case']} | {row['seconds']:.1f} s | {row['exit']} | {row['peak']} | {row['briefed']} | "
-            f"{row['stages']} | {row['refused']} |"
-        )
+        cells = [row["case"], f"{row['seconds']:.1f} s", f"{row['cpu']:.1f} s", row["exit"], row["peak"]]
+        cells += [row["briefed"], row["stages"], row["refused"]]
+        print("| " + " | ".join(str(cell) for cell in cells) + " |")
+    shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

@@ -22,6 +22,8 @@ def annotate(articles: Sequence[Article], failures: list[Failure] | None = None)
     """An Annotation per article id; entity recognition runs over the whole batch at once. An
     article that cannot be annotated is left out and, when `failures` is given, recorded there;
     with no list to record it in, the error is raised."""
+    if not articles:  # nothing to load the models for
+        return {}
     if failures is None:
         mentions = _mentions(articles)
     else:
