@@ -4,6 +4,11 @@ failures listed, and the incremental clusterer agreeing with the batch one."""
 from __future__ import annotations
 
 import json
+import pickle
+import signal
+import subprocess
+import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -88,39 +93,172 @@ def test_failures_are_listed_not_dropped(corpus: Path, tmp_path: Path) -> None:
     assert all(f["origin"].startswith(str(corpus) + ":") for f in failures)
 
 
-def test_resume_after_interruption_loses_and_repeats_nothing(corpus: Path, tmp_path: Path) -> None:
-    whole = tmp_path / "whole.jsonl"
-    run(corpus, whole)
+@pytest.fixture(scope="module")
+def long_corpus(corpus: Path) -> Path:
+    """The corpus six times over (each copy its own origin), long enough to be stopped midway."""
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    path = corpus.with_name("long.jsonl")
+    path.write_text("\n".join(lines * 6) + "\n", encoding="utf-8")
+    return path
+
+
+def start_cluster(corpus: Path, output: Path, workers: int = 0, batch: int = 9) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "storylens", "cluster", str(corpus), "-o", str(output)]
+    options = ["--workers", str(workers), "--batch", str(batch), "--checkpoint-every", "0"]
+    return subprocess.Popen(command + options, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def stop_after_a_checkpoint(process: subprocess.Popen[bytes], output: Path, signal_number: int) -> bytes:
+    """Send a real signal once the run has saved a checkpoint (and before it can finish)."""
+    checkpoint = CorpusFiles(output).checkpoint
+    deadline = time.monotonic() + 120
+    while not checkpoint.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    process.send_signal(signal_number)
+    _, stderr = process.communicate(timeout=120)
+    return stderr
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(long_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("whole") / "whole.jsonl"
+    run(long_corpus, output)
+    return output
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGKILL])
+def test_resume_after_a_real_signal_loses_and_repeats_nothing(
+    long_corpus: Path, uninterrupted: Path, tmp_path: Path, signal_number: int
+) -> None:
     interrupted = tmp_path / "interrupted.jsonl"
-
-    def stop_midway(articles: int, failures: int) -> None:
-        if articles >= 40:
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        run(corpus, interrupted, progress=stop_midway)
+    process = start_cluster(long_corpus, interrupted)
+    stderr = stop_after_a_checkpoint(process, interrupted, signal_number)
     files = CorpusFiles(interrupted)
-    assert files.checkpoint.exists() and not interrupted.exists()
-    result = run(corpus, interrupted)
-    assert result.resumed_at > 0  # type: ignore[attr-defined]
-    assert interrupted.read_bytes() == whole.read_bytes()
-    assert files.failures.read_bytes() == CorpusFiles(whole).failures.read_bytes()
+    assert files.checkpoint.exists() and not interrupted.exists(), "the run ended before the signal"
+    if signal_number == signal.SIGINT:
+        assert process.returncode == 130 and b"run the same command again to resume" in stderr
+        assert b"Traceback" not in stderr
+    else:
+        assert process.returncode == -signal.SIGKILL
+    resumed = start_cluster(long_corpus, interrupted)
+    _, stderr = resumed.communicate(timeout=300)
+    assert resumed.returncode == 1, stderr  # the corpus holds two bad lines
+    assert b"resumed after" in stderr
+    assert interrupted.read_bytes() == uninterrupted.read_bytes()
+    assert files.failures.read_bytes() == CorpusFiles(uninterrupted).failures.read_bytes()
     assert not files.checkpoint.exists()
 
 
-def test_checkpoint_of_other_inputs_is_refused(corpus: Path, tmp_path: Path) -> None:
+def descendants(pid: int) -> set[int]:
+    """Living processes started by `pid` or its children (from /proc)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z":
+            parents[int(entry.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_cleaning_workers_die_with_a_killed_run(long_corpus: Path, tmp_path: Path) -> None:
+    """Killed while its workers are still starting (importing the cleaning stack takes seconds),
+    the run leaves none behind for more than a moment. (Workers caught in their start-up
+    handshake die with it anyway; bench/kill_cluster.py kills at random moments and counts.)"""
+    process = start_cluster(long_corpus, tmp_path / "stories.jsonl", workers=2)
+    deadline = time.monotonic() + 180
+    workers: set[int] = set()
+    while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
+        workers = {pid for pid in descendants(process.pid) if b"spawn_main" in command_line(pid)}
+        time.sleep(0.005)
+    time.sleep(1.0)  # past their start-up handshake, into their imports
+    process.kill()
+    process.communicate()
+    assert len(workers) == 2, "the worker processes never started"
+    time.sleep(1.5)
+    assert not descendants_alive(workers)
+
+
+def command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def descendants_alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != "Z":
+            alive.add(pid)
+    return alive
+
+
+def test_checkpoint_of_other_inputs_is_refused(long_corpus: Path, tmp_path: Path) -> None:
     output = tmp_path / "stories.jsonl"
-
-    def stop(articles: int, failures: int) -> None:
-        if articles > 9:  # the first batch is checkpointed by then
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        run(corpus, output, progress=stop)
+    stop_after_a_checkpoint(start_cluster(long_corpus, output), output, signal.SIGKILL)
+    assert CorpusFiles(output).checkpoint.exists()
     with pytest.raises(StorylensError, match="other inputs"):
         cluster_corpus([str(EXAMPLES)], output, Settings(), workers=0)
     result = cluster_corpus([str(EXAMPLES)], output, Settings(), workers=0, restart=True)
     assert result.articles == 6
+
+
+class _Planted:
+    """A pickle that, once unpickled, creates a file: what a crafted checkpoint could do."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Path.touch, (self.marker,))
+
+
+def test_a_crafted_checkpoint_runs_no_code(corpus: Path, tmp_path: Path) -> None:
+    output = tmp_path / "stories.jsonl"
+    marker = tmp_path / "code-ran"
+    payload = pickle.dumps((1, _Planted(marker)))
+    pickle.loads(payload)  # the payload works: unpickled, it creates the marker
+    assert marker.exists()
+    marker.unlink()
+    CorpusFiles(output).checkpoint.write_bytes(payload)
+    with pytest.raises(StorylensError, match=r"unreadable checkpoint.*--restart"):
+        run(corpus, output)
+    assert not marker.exists()
+    planted_json = {"version": 2, "inputs": [str(corpus)], "settings": {}, "clusterer": {"__reduce__": 1}}
+    CorpusFiles(output).checkpoint.write_text(json.dumps(planted_json))
+    with pytest.raises(StorylensError, match="unreadable checkpoint"):
+        run(corpus, output)
+    done = CliRunner().invoke(app, ["cluster", str(corpus), "-o", str(output), "--workers", "0"])
+    assert done.exit_code == 2 and "unreadable checkpoint" in done.output
+    assert run(corpus, output, restart=True).articles == 14 * MONTHS  # type: ignore[attr-defined]
+
+
+def test_checkpoint_round_trips_the_clusterer(corpus: Path, tmp_path: Path) -> None:
+    from storylens.stories.incremental import StoryClusterer
+
+    raws, _ = read_inputs([str(corpus)])
+    articles, _ = clean_batch(raws)
+    clusterer = StoryClusterer()
+    clusterer.add(articles[:40])
+    state = json.loads(json.dumps(clusterer.to_state()))
+    restored = StoryClusterer.from_state(state, Settings().stories)
+    assert restored.to_state() == clusterer.to_state()
+    clusterer.add(articles[40:])
+    restored.add(articles[40:])
+    assert list(restored.finish()) == list(clusterer.finish())
 
 
 def test_parquet_holds_the_same_stories(corpus: Path, tmp_path: Path) -> None:

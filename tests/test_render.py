@@ -27,6 +27,7 @@ from storylens.model import (
 from storylens.pipeline import brief
 from storylens.render import print_terminal, to_html, to_json, to_markdown
 from storylens.render.text import _md
+from storylens.sanitize import without_controls
 
 HOSTILE = """date: 2026-11-17
 source: Evil <b>Outlet</b>
@@ -80,10 +81,18 @@ def test_every_citation_link_has_a_target(example_result: BriefingSet) -> None:
 
 
 def test_markdown_escapes_markup(hostile_result: BriefingSet) -> None:
-    markdown = to_markdown(hostile_result)
-    # CommonMark shows a backslash-escaped "<" as text, never as raw HTML.
-    assert re.search(r"(?<!\\)<", markdown) is None
-    assert "\\[link\\]" in markdown or "link" not in markdown
+    """Rendered by a CommonMark renderer that passes raw HTML through (as many viewers do), the
+    hostile text shows as text, and no element or link comes from it."""
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark", {"html": True}).render(to_markdown(hostile_result))
+    tree = lxml.html.fromstring(html)
+    assert tree.xpath("//script | //img | //a | //b") == []
+    text = " ".join(tree.text_content().split())
+    assert "<script>alert('xss')</script> after the derailment" in text
+    assert "<img src=x onerror=\"alert('img')\">" in text
+    assert "[link](javascript:alert(2))" in text
+    assert "Evil <b>Outlet</b>" in text
 
 
 def test_json_is_versioned_and_spans_are_valid(example_result: BriefingSet, tmp_path: Path) -> None:
@@ -229,6 +238,7 @@ def test_hostile_speaker_text_is_escaped() -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.text(min_size=1, max_size=30))
 def test_every_speaker_as_written_appears_escaped(written: str) -> None:
+    written = without_controls(written)  # as every text is once read (ingest drops them)
     result = _quoted_result(written=(written,))
     shown = " ".join(written.split())
     html = to_html(result)
@@ -237,3 +247,13 @@ def test_every_speaker_as_written_appears_escaped(written: str) -> None:
         assert f"“{markupsafe.escape(shown)}”" in html
         assert f"“{_md(shown)}”" in markdown
     assert "<script" not in html.lower()  # the template has no script: one here came from the text
+
+
+def test_json_stays_utf8_when_a_text_holds_a_lone_surrogate() -> None:
+    from storylens.model import Failure
+
+    result = BriefingSet(
+        briefings=(), failures=(Failure("caf\udce9.txt", "ingest", "x\ud800y"),), stage_seconds=()
+    )
+    data = json.loads(to_json(result).decode("utf-8"))
+    assert data["failures"] == [{"origin": "caf\ufffd.txt", "stage": "ingest", "reason": "x\ufffdy"}]

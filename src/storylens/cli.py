@@ -1,40 +1,70 @@
 """The `storylens` command: thin wrappers over the library functions.
 
 Exit codes: 0 every input was briefed; 1 some inputs failed (each is named with its reason, the
-rest are briefed); 2 usage error (bad option, nothing to read, unreadable settings).
+rest are briefed); 2 usage error (bad option, nothing to read, unreadable settings, an output that
+cannot be written); 3 internal error, a bug in storylens (the message says where to report it; the
+traceback is shown with -vv only); 130 interrupted.
+
+Everything printed that came from an input (file names, outlets, titles, reasons) goes through
+`terminal_safe`: an escape sequence in a file name must not retitle the window or write the
+clipboard.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from storylens.config import Settings, load_settings
 from storylens.errors import MissingExtraError, StorylensError
 from storylens.model import BriefingSet
+from storylens.sanitize import one_line, terminal_safe
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command killed by it
+ISSUES_URL = "https://github.com/storylens/storylens/issues"
 PROGRESS_MIN_INPUTS = 5  # below this a progress bar is noise
+QUIET_LIBRARIES = ("trafilatura", "htmldate", "courlan", "justext", "readability")
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    pretty_exceptions_enable=False,  # `run` reports errors; a traceback only with -vv
     help="Turn a pile of news articles into a faithful, source-cited briefing.",
 )
 err = Console(stderr=True)
+_verbosity = 0
+
+
+def say(console: Console, markup: str, *texts: str) -> None:
+    """Print `markup` with each `{}` filled by a text from an input, made terminal-safe and
+    inert as rich markup."""
+    text = markup.format(*(escape(terminal_safe(text)) for text in texts))
+    console.print(text, highlight=False, soft_wrap=True)  # a path broken over lines cannot be copied
 
 
 def _usage_error(message: str) -> typer.Exit:
     """The exit for a usage error (bad option, unreadable settings, nothing to read), said first."""
-    err.print(f"[red]error:[/] {message}")
+    say(err, "[red]error:[/] {}", message)
     return typer.Exit(EXIT_USAGE)
+
+
+class _TerminalSafeFormatter(logging.Formatter):
+    """Log lines carry file names and values from inputs; they reach the terminal safe."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return terminal_safe(super().formatMessage(record))
 
 
 @app.callback()
@@ -43,8 +73,15 @@ def _root(
         int, typer.Option("--verbose", "-v", count=True, help="More log output (-v info, -vv debug).")
     ] = 0,
 ) -> None:
+    global _verbosity
+    _verbosity = verbose
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_TerminalSafeFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    if verbose < 2:  # their complaints about a page repeat what its Failure already says
+        for library in QUIET_LIBRARIES:
+            logging.getLogger(library).setLevel(logging.CRITICAL)
 
 
 @app.command("brief")
@@ -76,7 +113,11 @@ def brief_command(
         settings = _settings(config, field or [], words, max_bytes)
     except StorylensError as exc:
         raise _usage_error(str(exc)) from exc
-    result = _run_with_progress(paths, settings)
+    try:
+        result = _run_with_progress(paths, settings)
+    except KeyboardInterrupt:  # typer would call it "Aborted!" with the code for failed inputs
+        err.print("interrupted; nothing was written")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     if not result.briefings and not result.failures:
         raise _usage_error("no articles found in the given paths")
     _write_outputs(result, output, json_path, md_path)
@@ -111,6 +152,9 @@ def cluster_command(
     max_bytes: Annotated[
         int | None, typer.Option("--max-bytes", help="Largest input file or JSON line read (default 20 MiB).")
     ] = None,
+    checkpoint_every: Annotated[
+        float, typer.Option("--checkpoint-every", help="Seconds between checkpoints (0: after every batch).")
+    ] = 60.0,
 ) -> None:
     """Group a corpus into stories (no briefing); rerun the same command to resume after an interruption."""
     from storylens.corpus import CorpusFiles, cluster_corpus
@@ -137,22 +181,25 @@ def cluster_command(
                 restart=restart,
                 batch_size=max(1, batch),
                 workers=workers,
+                checkpoint_seconds=max(0.0, checkpoint_every),
                 progress=lambda done, failed: progress.update(bar, completed=done, failures=failed),
-                on_failure=lambda f: err.print(f"[yellow]skipped[/] {f.origin}: {f.reason}", highlight=False),
+                on_failure=lambda f: say(err, "[yellow]skipped[/] {}: {}", f.origin, f.reason),
             )
     except StorylensError as exc:
         raise _usage_error(str(exc)) from exc
     except KeyboardInterrupt:
         err.print("interrupted; run the same command again to resume from the last checkpoint")
-        raise typer.Exit(130) from None
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     if result.resumed_at:
         err.print(f"resumed after {result.resumed_at:,} input documents")
     files = CorpusFiles(output)
-    err.print(
-        f"{result.articles:,} articles in {result.stories:,} stories written to {output}"
+    say(
+        err,
+        f"{result.articles:,} articles in {result.stories:,} stories written to {{}}"
         + (f"; {result.repeats:,} repeated inputs placed once" if result.repeats else "")
-        + (f"; {result.failures:,} inputs failed, listed in {files.failures}" if result.failures else ""),
-        highlight=False,
+        + (f"; {result.failures:,} inputs failed, listed in {{}}" if result.failures else ""),
+        str(output),
+        str(files.failures),
     )
     if not result.articles and not result.failures:
         raise _usage_error("no articles found in the given paths")
@@ -250,22 +297,30 @@ def serve_command(
         token = stored_token(store)
         store.close()
         kept = "generated now and kept in" if fresh else "kept in"
-        err.print(f"API token ({kept} {db}; --token or STORYLENS_TOKEN to choose one): {token}")
+        say(err, "API token ({} {}; --token or STORYLENS_TOKEN to choose one): {}", kept, str(db), token)
     access = Access.for_server(token.strip(), host, allow_host or (), max_request_bytes)
     if not is_loopback(host):
         _warn_exposed(host, port, sorted(access.allowed_hosts))
-    err.print(
-        f"storylens serving {db} on http://{host}:{port}/ (API docs at /docs; log in at /login to upload)"
+    say(
+        err,
+        "storylens serving {} on http://{}:{}/ (API docs at /docs; log in at /login to upload)",
+        str(db),
+        host,
+        str(port),
     )
     uvicorn.run(create_app(db, watch, settings, access), host=host, port=port, log_level="warning")
 
 
 def _warn_exposed(host: str, port: int, names: list[str]) -> None:
-    err.print(
-        f"[bold red]WARNING: bound to {host}:{port}, beyond loopback.[/bold red] Anyone who can reach "
+    say(
+        err,
+        "[bold red]WARNING: bound to {}:{}, beyond loopback.[/bold red] Anyone who can reach "
         "this address can read every stored article and briefing; writes need the API token, "
         "which travels in clear over plain HTTP: put a TLS proxy in front for anything but a "
-        f"trusted network. Host names answered: {', '.join(names)} (add more with --allow-host)."
+        "trusted network. Host names answered: {} (add more with --allow-host).",
+        host,
+        str(port),
+        ", ".join(names),
     )
 
 
@@ -318,23 +373,57 @@ def _write_outputs(
 
     if html:
         _write(html, to_html(result).encode())
-        print(f"HTML briefing: {html.resolve()}")
+        print(f"HTML briefing: {terminal_safe(str(html.resolve()))}")
     if json_path:
         _write(json_path, to_json(result))
-        print(f"JSON briefing: {json_path.resolve()}")
+        print(f"JSON briefing: {terminal_safe(str(json_path.resolve()))}")
     if md_path:
         _write(md_path, to_markdown(result).encode())
-        print(f"Markdown briefing: {md_path.resolve()}")
+        print(f"Markdown briefing: {terminal_safe(str(md_path.resolve()))}")
 
 
 def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        raise _usage_error(f"cannot write {path} ({exc.strerror or exc})") from exc
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """The command line `argv` run to its exit code; nothing but a usage message, the outputs
+    and, on a bug, a short note where to report it (the traceback with -vv) reaches the user."""
+    try:
+        app(args=list(argv) if argv is not None else None, prog_name="storylens")
+    except SystemExit as exc:  # typer exits with the command's code, or 2 for a usage error
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE if exc.code else EXIT_OK
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader of our output went away (`| head`): nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except Exception as exc:  # a bug in storylens: one failed input never comes here
+        _report_bug(exc)
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+def _report_bug(exc: Exception) -> None:
+    if _verbosity >= 2:
+        traceback.print_exc()
+    say(
+        err,
+        "[red]internal error:[/] {} - a bug in storylens, not in your input. Please report it at "
+        f"{ISSUES_URL} with the command and its output"
+        + (" (above)." if _verbosity >= 2 else "; add -vv before the command to see the traceback."),
+        one_line(exc),
+    )
 
 
 def main() -> None:
-    """Entry point; usage errors from typer/click exit with 2 as well."""
-    app()
+    """Entry point: see the exit codes at the top of this module."""
+    sys.exit(run())
 
 
 if __name__ == "__main__":

@@ -42,6 +42,11 @@ class CleanSettings:
     # at trafilatura's level while raising precision (docs/benchmarks.md).
     html_boilerplate_threshold: float = 0.7
     min_article_words: int = 15
+    # Longer texts are refused with this reason. spaCy stops at 1,000,000 characters, and the
+    # longest news features run to about 10,000 words (60,000 characters); at 100,000 a page
+    # holding that much text is briefed in about 15 s here, at 200,000 it took 28 s and 1 GB
+    # (bench/reliability.py, docs/benchmarks.md).
+    max_article_chars: int = 100_000
 
 
 @dataclass(frozen=True)

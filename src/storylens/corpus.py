@@ -5,7 +5,7 @@ the main process places the previous batch into stories (`stories.incremental`),
 one batch and the open stories, never the corpus. Stories are written as they close (dated
 articles) or at the end.
 
-Resuming: every so often the run saves a checkpoint beside the output: the clusterer, how many
+Resuming: every so often the run saves a checkpoint (JSON) beside the output: the clusterer, how many
 input documents were fully handled, and how many bytes of output were written by then. A run that
 finds a checkpoint for the same inputs and settings cuts its partial output back to those bytes and
 goes on from that document, so after an interruption nothing is lost and nothing written twice.
@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
-import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -26,14 +25,19 @@ from typing import IO, Any
 
 import orjson
 
+from storylens import worker
 from storylens.clean import clean_one
 from storylens.config import Settings
 from storylens.errors import InputError, StorylensError
 from storylens.ingest import iter_documents
+from storylens.isolation import isolated
 from storylens.model import Article, Failure, Raw, Story
+from storylens.sanitize import one_line
 from storylens.stories.incremental import Features, StoryClusterer, article_features
 
-CHECKPOINT_VERSION = 1
+CHECKPOINT_VERSION = 2  # 1 was a pickle, never read again: unpickling a file can run code
+# The counters of a run kept in its checkpoint.
+COUNTERS = ("consumed", "stories_bytes", "failures_bytes", "articles", "failures", "stories", "repeats")
 PARQUET_ROWS_PER_GROUP = 10_000
 
 Prepared = Failure | tuple[dict[str, Any], Features]
@@ -116,7 +120,7 @@ def cluster_corpus(
     state = None if restart else _load_checkpoint(files, inputs, settings)
     resumed_at = state.consumed if state else 0
     if state is None:
-        state = _State(inputs, asdict(settings), StoryClusterer(settings.stories))
+        state = _State(inputs, _settings_data(settings), StoryClusterer(settings.stories))
     stories_out = _open_truncated(files.staging, state.stories_bytes)
     failures_out = _open_truncated(files.failures_staging, state.failures_bytes)
     items = itertools.islice(iter_documents(inputs, settings.ingest), state.consumed, None)
@@ -205,12 +209,14 @@ class _Cleaner:
         self.pool: Any = None
 
     def __enter__(self) -> _Cleaner:
-        _use_settings(self.settings)  # this process cleans whatever the workers do not
+        worker.use(self.settings)  # this process cleans whatever the workers do not
         return self
 
     def _start_workers(self) -> None:
         context = multiprocessing.get_context("spawn")
-        self.pool = context.Pool(self.workers, initializer=_use_settings, initargs=(self.settings,))
+        self.pool = context.Pool(
+            self.workers, initializer=worker.start, initargs=(self.settings, os.getpid())
+        )
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
@@ -242,30 +248,30 @@ class _Cleaner:
             yield pending[0], [item for done in pending[1].get() for item in done]
 
 
-_worker_settings: Settings | None = None
-
-
-def _use_settings(settings: Settings) -> None:
-    global _worker_settings
-    _worker_settings = settings
-
-
 def _prepare_chunk(chunk: list[Raw | Failure]) -> list[Prepared]:
     """Cleaned articles featurised together (one vectoriser call for the chunk), in input order."""
     cleaned = [_clean(item) for item in chunk]
     articles = [item for item in cleaned if isinstance(item, Article)]
-    features = iter(article_features(articles))
-    return [
-        item if isinstance(item, Failure) else (_article_record(item), next(features)) for item in cleaned
-    ]
+    features, _, left_out = isolated(articles, article_features, "stories")
+    featured = dict(zip((f.id for f in features), features, strict=True))
+    failed = {failure.origin: failure for failure in left_out}
+    return [_outcome(item, featured, failed) for item in cleaned]
+
+
+def _outcome(item: Article | Failure, featured: dict[str, Features], failed: dict[str, Failure]) -> Prepared:
+    if isinstance(item, Failure):
+        return item
+    if item.id in featured:
+        return _article_record(item), featured[item.id]
+    return failed[item.origin]
 
 
 def _clean(item: Raw | Failure) -> Article | Failure:
     if isinstance(item, Failure):
         return item
-    assert _worker_settings is not None
+    assert worker.settings is not None
     try:
-        return clean_one(item, _worker_settings.clean)
+        return clean_one(item, worker.settings.clean)
     except InputError as exc:
         return Failure(exc.origin, "clean", exc.reason)
 
@@ -282,13 +288,12 @@ def _load_checkpoint(files: CorpusFiles, inputs: list[str], settings: Settings) 
     if not files.checkpoint.exists():
         return None
     try:
-        with files.checkpoint.open("rb") as handle:
-            version, state = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError) as exc:
+        state = _state_from(orjson.loads(files.checkpoint.read_bytes()), settings)
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise StorylensError(
-            f"{files.checkpoint}: unreadable checkpoint ({exc}); pass --restart to start over"
+            f"{files.checkpoint}: unreadable checkpoint ({one_line(exc)}); pass --restart to start over"
         ) from exc
-    if version != CHECKPOINT_VERSION or state.inputs != inputs or state.settings != asdict(settings):
+    if state.inputs != inputs or state.settings != _settings_data(settings):
         raise StorylensError(
             f"{files.checkpoint}: a checkpoint of a run over other inputs or settings; "
             "pass the same ones to resume it, or --restart to start over"
@@ -307,8 +312,49 @@ def _save_checkpoint(files: CorpusFiles, state: _State, *outputs: IO[bytes]) -> 
     state.failures_bytes = outputs[1].tell()
     partial = files.checkpoint.with_name(files.checkpoint.name + ".tmp")
     with partial.open("wb") as handle:
-        pickle.dump((CHECKPOINT_VERSION, state), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        handle.write(orjson.dumps(_state_data(state)))
+        handle.flush()
+        os.fsync(handle.fileno())
     os.replace(partial, files.checkpoint)
+
+
+def _settings_data(settings: Settings) -> Any:
+    """Settings as they read back from JSON (tuples become lists), for comparing with a checkpoint."""
+    return orjson.loads(orjson.dumps(asdict(settings)))
+
+
+def _state_data(state: _State) -> dict[str, Any]:
+    """The run's state as JSON (a data format: reading a checkpoint never runs code)."""
+    return {
+        "version": CHECKPOINT_VERSION,
+        "inputs": state.inputs,
+        "settings": state.settings,
+        "clusterer": state.clusterer.to_state(),
+        "counts": {name: getattr(state, name) for name in COUNTERS},
+        "records": state.records,
+        "seen": sorted(state.seen),
+    }
+
+
+def _state_from(data: dict[str, Any], settings: Settings) -> _State:
+    if data["version"] != CHECKPOINT_VERSION:
+        raise ValueError(
+            f"checkpoint version {data['version']!r}, this storylens writes {CHECKPOINT_VERSION}"
+        )
+    if not isinstance(data["records"], dict) or not all(
+        isinstance(r, dict) for r in data["records"].values()
+    ):
+        raise TypeError("the open stories' articles are not records")
+    state = _State(
+        inputs=[str(path) for path in data["inputs"]],
+        settings=data["settings"],
+        clusterer=StoryClusterer.from_state(data["clusterer"], settings.stories),
+        records=data["records"],
+        seen={str(article_id) for article_id in data["seen"]},
+    )
+    for name in COUNTERS:
+        setattr(state, name, int(data["counts"][name]))
+    return state
 
 
 def _publish(files: CorpusFiles, state: _State) -> None:

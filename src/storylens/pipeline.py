@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections import defaultdict
@@ -12,11 +13,14 @@ from datetime import datetime
 from storylens.annotate import annotate
 from storylens.annotate.entities import story_entities
 from storylens.clean import clean_batch
-from storylens.config import Settings
+from storylens.clean.metadata import plausible_date
+from storylens.config import CleanSettings, Settings
 from storylens.crosscheck import crosscheck
 from storylens.ingest import read_inputs
+from storylens.isolation import isolated
 from storylens.model import Annotation, Article, Briefing, BriefingSet, Failure, Mention, Story
 from storylens.provenance import find_derivations, origin_groups
+from storylens.sanitize import one_line
 from storylens.stories import group_stories
 from storylens.summarize import disputed_spans, summarize
 from storylens.timeline import build_timeline
@@ -70,14 +74,17 @@ def brief_articles(
     settings = settings or Settings()
     timer = timer or StageTimer()
     step = step or (lambda _: None)
-    failures: list[Failure] = []
+    articles, failures = screen_articles(articles, settings)
     with timer.stage("annotate"):
         annotations = annotate(articles, failures)
         articles = [article for article in articles if article.id in annotations]
     step("annotate")
     with timer.stage("stories"):
         mentions: dict[str, Sequence[Mention]] = {a.id: annotations[a.id].mentions for a in articles}
-        stories = group_stories(articles, mentions, settings.stories)
+        stories, articles, left_out = isolated(
+            articles, lambda batch: group_stories(batch, mentions, settings.stories), "stories"
+        )
+        failures += left_out
     step("stories")
     by_id = {article.id: article for article in articles}
     briefings = []
@@ -85,13 +92,52 @@ def brief_articles(
         try:
             briefings.append(brief_story(story, by_id, annotations, settings, timer))
         except Exception as exc:  # one story's failure must not lose the others
-            log.exception("story %s failed", story.id)
+            log.debug("story %s failed", story.id, exc_info=True)
             failures += [
-                Failure(by_id[i].origin, "brief", f"briefing its story failed: {exc!r}")
+                Failure(by_id[i].origin, "brief", f"briefing its story failed ({one_line(exc)})")
                 for i in story.article_ids
             ]
         step("story")
     return BriefingSet(tuple(briefings), tuple(failures), tuple(timer.seconds.items()))
+
+
+def screen_articles(
+    articles: Sequence[Article], settings: Settings | None = None
+) -> tuple[list[Article], list[Failure]]:
+    """The articles fit to brief, and a Failure for each other one. Articles that came through
+    `clean` here pass; the check is for those built elsewhere or stored before a limit existed
+    (the web app, Spark jobs): a text too long to annotate is refused, a date outside the
+    plausible years is dropped with a warning, as `clean` does."""
+    settings = settings or Settings()
+    kept: list[Article] = []
+    failures: list[Failure] = []
+    for article in articles:
+        reason = _unfit(article, settings.clean)
+        if reason:
+            failures.append(Failure(article.origin, "brief", reason))
+            continue
+        if article.published is not None and not plausible_date(article.published):
+            log.warning(
+                "%s: the date %s is implausible; the article has no publication date",
+                article.origin,
+                article.published.isoformat(),
+            )
+            article = dataclasses.replace(article, published=None, published_precision=None)
+        kept.append(article)
+    return kept, failures
+
+
+def _unfit(article: Article, settings: CleanSettings) -> str | None:
+    if not isinstance(article.text, str) or not article.text.strip():
+        return "the article has no text"
+    if len(article.text) > settings.max_article_chars:
+        return (
+            f"{len(article.text):,} characters of text, over the limit of "
+            f"{settings.max_article_chars:,} for one article"
+        )
+    if article.published is not None and not isinstance(article.published, datetime):
+        return f"the publication date is {type(article.published).__name__}, not a date and time"
+    return None
 
 
 def brief_story(

@@ -11,7 +11,9 @@ from storylens.annotate.quantities import find_quantities
 from storylens.annotate.quotes import find_quotes, find_quotes_in_batch
 from storylens.annotate.roles import find_roles
 from storylens.annotate.sentences import split_sentences
+from storylens.isolation import isolated
 from storylens.model import Annotation, Article, Failure, Mention, QuoteMention, RoleMention
+from storylens.sanitize import one_line
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +22,13 @@ def annotate(articles: Sequence[Article], failures: list[Failure] | None = None)
     """An Annotation per article id; entity recognition runs over the whole batch at once. An
     article that cannot be annotated is left out and, when `failures` is given, recorded there;
     with no list to record it in, the error is raised."""
-    mentions = find_mentions((article.id, article.text) for article in articles)
+    if not articles:  # nothing to load the models for
+        return {}
+    if failures is None:
+        mentions = _mentions(articles)
+    else:
+        mentions, articles, left_out = isolated(articles, _mentions, "annotate")
+        failures += left_out
     batch = _roles_and_quotes(articles, mentions)
     annotations = {}
     for article in articles:
@@ -29,9 +37,13 @@ def annotate(articles: Sequence[Article], failures: list[Failure] | None = None)
         except Exception as exc:  # a rule tripping on one odd text must not stop the batch
             if failures is None:
                 raise
-            log.exception("cannot annotate %s", article.origin)
-            failures.append(Failure(article.origin, "annotate", f"annotation failed: {exc!r}"))
+            log.debug("cannot annotate %s", article.origin, exc_info=True)
+            failures.append(Failure(article.origin, "annotate", f"annotation failed ({one_line(exc)})"))
     return annotations
+
+
+def _mentions(articles: Sequence[Article]) -> dict[str, tuple[Mention, ...]]:
+    return find_mentions((article.id, article.text) for article in articles)
 
 
 RolesAndQuotes = dict[str, tuple[tuple[RoleMention, ...], tuple[QuoteMention, ...]]]
@@ -46,7 +58,8 @@ def _roles_and_quotes(
         roles = {a.id: find_roles(a.id, a.text, mentions[a.id]) for a in articles}
         quotes = find_quotes_in_batch([(a.id, a.text, mentions[a.id], roles[a.id]) for a in articles])
     except Exception:
-        log.warning("roles or quotes failed on the batch; retrying article by article", exc_info=True)
+        log.info("roles or quotes failed on the batch; retrying article by article")
+        log.debug("the batch error", exc_info=True)
         return {}
     return {a.id: (roles[a.id], quotes[a.id]) for a in articles}
 

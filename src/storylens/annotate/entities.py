@@ -826,8 +826,13 @@ def entity_lookup(entities: Iterable[Entity]) -> dict[tuple[str, int], Entity]:
 def canonical_person(name: str, entities: Iterable[Entity]) -> str:
     """The fullest name of the one person `name` can refer to; `name` itself when it fits
     nobody, or several people. A possessive or a quotation mark around it is no part of it."""
-    name = clean_name(name) or name
-    matches = {e.name for e in entities if e.label == "PERSON" and same_person(e.name, name)}
+    people = tuple(e.name for e in entities if e.label == "PERSON")
+    return _canonical_person(clean_name(name) or name, people)
+
+
+@functools.lru_cache(maxsize=4096)  # asked for every quote of a story, of a few speakers each
+def _canonical_person(name: str, people: tuple[str, ...]) -> str:
+    matches = {person for person in people if same_person(person, name)}
     full_names = {m for m in matches if len(m.split()) > 1}
     if len(full_names) > 1:
         return name

@@ -125,6 +125,7 @@ NICKNAMES = {
 ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "la", "le", "des", "on", "in"})
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def plain(text: str) -> str:
     """Lowercase, no diacritics, hyphens as spaces, no leading article: the comparable form."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -138,6 +139,7 @@ def without_article(name: str) -> str:
     return name[4:] if name.lower().startswith("the ") else name
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def strip_title(name: str) -> str:
     """The name without leading titles: "Defence Minister Jonas Brandt" -> "Jonas Brandt"."""
     words = name.split()
@@ -173,6 +175,7 @@ def _spelled_initials(word: str) -> str:
     return " ".join(word) if 2 <= len(word) <= 3 and word.isalpha() and word.isupper() else word
 
 
+@functools.lru_cache(maxsize=1 << 18)  # called for every pair of names in a story
 def same_person(first: str, second: str) -> bool:
     """Whether two full or partial names can be one person: surname alike, first names and any
     middle initials compatible. A lone surname fits every full name with that surname."""

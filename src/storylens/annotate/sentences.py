@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Iterator
 
 import pysbd
 
 from storylens.model import Sentence
+
+# The longest sentence kept whole. News sentences run to about 60 words (400 characters); a
+# "sentence" ten times that is a list, a table or text with no punctuation, and cutting it keeps
+# every later step (parse, alignment) linear in the article's length.
+MAX_SENTENCE_CHARS = 2_000
+# The most text handed to the segmenter at once, cut after a sentence end where there is one.
+MAX_SEGMENTER_CHARS = 5_000
+SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+")
+SPACE = re.compile(r"\s+")
 
 
 @functools.cache
@@ -15,13 +26,14 @@ def _segmenter() -> pysbd.Segmenter:
 
 
 def split_sentences(article_id: str, text: str) -> tuple[Sentence, ...]:
-    """Sentences of `text`, paragraph by paragraph, each located exactly in the text."""
+    """Sentences of `text`, paragraph by paragraph, each located exactly in the text and none
+    longer than MAX_SENTENCE_CHARS."""
     sentences: list[Sentence] = []
     cursor = 0
     for paragraph in text.split("\n\n"):
         start_of_paragraph = text.find(paragraph, cursor)
         cursor = start_of_paragraph
-        for piece in _segmenter().segment(paragraph):
+        for piece in _segments(paragraph):
             stripped = piece.strip()
             if not stripped:
                 continue
@@ -33,3 +45,23 @@ def split_sentences(article_id: str, text: str) -> tuple[Sentence, ...]:
             cursor = end
         cursor = max(cursor, start_of_paragraph + len(paragraph))
     return tuple(sentences)
+
+
+def _segments(paragraph: str) -> Iterator[str]:
+    """pysbd's sentences of `paragraph`, fed to it in pieces of at most MAX_SEGMENTER_CHARS and
+    with over-long sentences cut at spaces: pysbd's time grows with the square of its input
+    (2.4 s for one 40,000-character sentence here), and nothing later needs a longer sentence."""
+    for piece in _cut(paragraph, MAX_SEGMENTER_CHARS, SENTENCE_END):
+        for sentence in _segmenter().segment(piece):
+            yield from _cut(sentence, MAX_SENTENCE_CHARS, SPACE)
+
+
+def _cut(text: str, limit: int, boundary: re.Pattern[str]) -> Iterator[str]:
+    """`text` in consecutive pieces of at most `limit` characters, each cut after the last
+    `boundary` match inside the limit (at the limit itself when there is none)."""
+    while len(text) > limit:
+        ends = [match.end() for match in boundary.finditer(text, 0, limit)]
+        cut = ends[-1] if ends and ends[-1] > 0 else limit
+        yield text[:cut]
+        text = text[cut:]
+    yield text

@@ -10,21 +10,27 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlparse
 
 import py3langid
 
 from storylens.clean.boilerplate import judge_lines, line_key, repeated_lines
 from storylens.clean.html import extract, visible_lines
-from storylens.clean.metadata import parse_date, take_metadata
+from storylens.clean.metadata import EARLIEST_YEAR, LATEST_YEAR, parse_date, plausible_date, take_metadata
 from storylens.config import CleanSettings
 from storylens.errors import InputError
 from storylens.model import Article, DatePrecision, Failure, Raw, RemovedLine
+from storylens.sanitize import one_line, safe_raw
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 HARD_WRAP_MIN, HARD_WRAP_MAX = 50, 90  # line lengths of text wrapped by an editor or mailer
 
@@ -49,26 +55,42 @@ def clean_batch(
     failures: list[Failure] = []
     for raw in raws:
         try:
-            prepared.append(_prepare(raw))
+            prepared.append(_named_errors(raw.origin, partial(_prepare, raw, settings)))
         except InputError as exc:
             failures.append(Failure(exc.origin, "clean", exc.reason))
     repeated = repeated_lines([item.lines for item in prepared])
     articles: list[Article] = []
     for item in prepared:
         try:
-            articles.append(_finish(item, repeated, settings))
+            articles.append(_named_errors(item.raw.origin, partial(_finish, item, repeated, settings)))
         except InputError as exc:
             failures.append(Failure(exc.origin, "clean", exc.reason))
     return articles, failures
 
 
 def clean_one(raw: Raw, settings: CleanSettings | None = None) -> Article:
-    """One document on its own (no batch-level repetition signal); raises InputError."""
-    item = _prepare(raw)
-    return _finish(item, set(), settings or CleanSettings())
+    """One document on its own (no batch-level repetition signal); raises InputError, whatever
+    went wrong."""
+    settings = settings or CleanSettings()
+    return _named_errors(raw.origin, lambda: _finish(_prepare(raw, settings), set(), settings))
 
 
-def _prepare(raw: Raw) -> _Prepared:
+def _named_errors(origin: str, work: Callable[[], T]) -> T:
+    """`work` done, any error in it an InputError naming the input: a rule or library tripping
+    on one odd document must fail that document, never the batch."""
+    try:
+        return work()
+    except InputError:
+        raise
+    except Exception as exc:
+        log.debug("cleaning %s failed", origin, exc_info=True)
+        raise InputError(origin, f"cleaning failed ({one_line(exc)})") from exc
+
+
+def _prepare(raw: Raw, settings: CleanSettings) -> _Prepared:
+    raw = safe_raw(raw)  # documents built by other callers (the web app, Spark) come here directly
+    if raw.format != "html":
+        _check_length(raw.origin, raw.content, settings)
     fields = {
         name: value
         for name, value in (
@@ -83,6 +105,7 @@ def _prepare(raw: Raw) -> _Prepared:
     if raw.format != "html":
         return _Prepared(raw, split_paragraphs(raw.content), fields, [])
     page = extract(raw.content, raw.origin)
+    _check_length(raw.origin, page.text, settings)
     found = {
         "title": page.title,
         "date": page.date,
@@ -101,6 +124,16 @@ def _prepare(raw: Raw) -> _Prepared:
         if line_key(line) not in kept_keys
     ]
     return _Prepared(raw, lines, fields, outside)
+
+
+def _check_length(origin: str, text: str, settings: CleanSettings) -> None:
+    if len(text) > settings.max_article_chars:
+        raise InputError(
+            origin,
+            f"{len(text):,} characters of text, over the limit of {settings.max_article_chars:,} "
+            "for one article (a text this long is a collection or a book: split it into articles, "
+            "or raise [clean] max_article_chars)",
+        )
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -152,7 +185,7 @@ def _finish(item: _Prepared, repeated: set[str], settings: CleanSettings) -> Art
 
 
 def _article(raw: Raw, text: str, fields: dict[str, str], removed: tuple[RemovedLine, ...]) -> Article:
-    published, precision = _published(fields.get("date"))
+    published, precision = _published(fields.get("date"), raw.origin)
     digest = hashlib.sha1(f"{raw.origin}\0{text}".encode()).hexdigest()[:10]
     return Article(
         id=f"a{digest}",
@@ -170,12 +203,21 @@ def _article(raw: Raw, text: str, fields: dict[str, str], removed: tuple[Removed
     )
 
 
-def _published(value: str | None) -> tuple[datetime | None, DatePrecision | None]:
+def _published(value: str | None, origin: str) -> tuple[datetime | None, DatePrecision | None]:
     if not value:
         return None, None
     parsed = parse_date(value)
     if parsed is None:
-        log.warning("cannot read the date %r; the article has no publication date", value)
+        log.warning("%s: cannot read the date %r; the article has no publication date", origin, value)
+        return None, None
+    if not plausible_date(parsed):
+        log.warning(
+            "%s: the date %r is outside %d-%d; the article has no publication date",
+            origin,
+            value,
+            EARLIEST_YEAR,
+            LATEST_YEAR,
+        )
         return None, None
     return parsed.replace(tzinfo=None), DatePrecision.DAY
 

@@ -39,6 +39,17 @@ FIELD_NAMES = {
 }
 # Metadata lines are looked for among the first lines only; deeper in, such text is content.
 HEAD_LINES = 8
+# Publication dates outside these years are typing or parsing errors ("0001-01-01" placeholders,
+# a year of 20240): the article keeps no date rather than a date that breaks arithmetic later.
+EARLIEST_YEAR, LATEST_YEAR = 1800, 2199
+# The longest written date ("Wednesday, 17 November 2026 14:05:09 Central European Summer Time")
+# is under 80 characters; a longer "date" is some other field, and dateparser is slow on it.
+MAX_DATE_CHARS = 100
+DATEPARSER_SETTINGS = {
+    "STRICT_PARSING": False,
+    "PREFER_DAY_OF_MONTH": "first",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+}
 MAX_TITLE_WORDS = 25
 
 
@@ -49,15 +60,22 @@ class TextMetadata:
 
 
 def parse_date(value: str) -> datetime | None:
-    """A publication date from an ISO string or any common written form."""
+    """A publication date from an ISO string or any common written form; None for text with no
+    digit in it ("NaN", "unknown", "yesterday": nothing that dates an article reproducibly)."""
+    if len(value) > MAX_DATE_CHARS or not any(ch.isdigit() for ch in value):
+        return None
     try:
         return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         pass
-    return dateparser.parse(
-        value,
-        settings={"STRICT_PARSING": False, "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False},
-    )
+    try:
+        return dateparser.parse(value, settings=DATEPARSER_SETTINGS)
+    except (ValueError, OverflowError):  # dateparser's own errors on odd numbers
+        return None
+
+
+def plausible_date(moment: datetime) -> bool:
+    return EARLIEST_YEAR <= moment.year <= LATEST_YEAR
 
 
 def is_date_line(line: str) -> bool:

@@ -36,6 +36,11 @@ APPROXIMATE_TOLERANCE = 0.15
 # attribution likewise rests on an exact quote match.
 ROLE_CONFIDENCE = 0.85
 MAX_PER_CLAIM_AND_KIND = 5
+# In a claim stated by more sentences than this, each is compared with this many of the others,
+# the most similar (the strongest evidence, and only the MAX_PER_CLAIM_AND_KIND most confident
+# conflicts are kept anyway). A claim that large needs a story of 26 articles or more: the
+# benchmark stories (examples, conflict suites, Multi-News clusters of up to 10) stay below it.
+MAX_CLAIM_PARTNERS = 24
 OFFSET_WORDS = re.compile(r"\b(?:after|before|earlier|later|previously)$", re.IGNORECASE)
 QUOTE_CONFIDENCE = 0.9
 
@@ -69,7 +74,7 @@ def aligned_conflicts(
     lookup = entity_lookup(entities)
     found: dict[tuple[str, str, frozenset[str]], Conflict] = {}
     for members in clusters:
-        for i, j in combinations(members, 2):
+        for i, j in _closest_pairs(members, similarity):
             first, second = sentences[i], sentences[j]
             if first.article_id == second.article_id:
                 continue
@@ -78,6 +83,24 @@ def aligned_conflicts(
                 values = frozenset({conflict.first_value, conflict.second_value})
                 found.setdefault((conflict.kind.value, str(members[0]), values), conflict)
     return _strongest_per_claim(found)
+
+
+def _closest_pairs(members: Sequence[int], similarity: np.ndarray) -> list[tuple[int, int]]:
+    """Pairs of a claim's sentences to compare: all of them in a claim of up to
+    MAX_CLAIM_PARTNERS + 1 sentences; in a larger one, each sentence with its MAX_CLAIM_PARTNERS
+    most similar, so that the work grows with the claim's size, not its square."""
+    if len(members) <= MAX_CLAIM_PARTNERS + 1:
+        return list(combinations(members, 2))
+    index = np.asarray(members)
+    block = similarity[np.ix_(index, index)].astype(np.float64)
+    np.fill_diagonal(block, -np.inf)
+    nearest = np.argsort(-block, axis=1, kind="stable")[:, :MAX_CLAIM_PARTNERS]
+    pairs = {
+        (min(a, b), max(a, b))
+        for row, partners in enumerate(nearest)
+        for a, b in ((row, p) for p in partners)
+    }
+    return [(members[a], members[b]) for a, b in sorted(pairs)]
 
 
 def _strongest_per_claim(found: dict[tuple[str, str, frozenset[str]], Conflict]) -> list[Conflict]:

@@ -7,8 +7,11 @@ the other inputs go on.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import logging
+import os
+import stat
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -17,9 +20,11 @@ from pathlib import Path
 from storylens.config import IngestSettings
 from storylens.errors import InputError
 from storylens.ingest.decode import decode
+from storylens.ingest.limits import RAISE_LIMIT, LongLine, bounded_lines, gunzip_capped, read_capped
 from storylens.ingest.records import json_line, read_json, read_json_lines
 from storylens.ingest.warc import read_warc
 from storylens.model import Failure, Raw
+from storylens.sanitize import one_line, path_text, safe_raw
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +33,7 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".json", ".jsonl", ".ndjson", ".warc", ".gz"}
 JSON_LINES = {".jsonl", ".ndjson"}
 STDIN = "-"
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 def read_inputs(
@@ -48,36 +54,117 @@ def read_inputs(
 def iter_documents(paths: Iterable[str], settings: IngestSettings) -> Iterator[Raw | Failure]:
     for path in paths:
         if path == STDIN:
-            yield from read_bytes(sys.stdin.buffer.read(), "<stdin>", None, settings)
+            yield from _guarded(_read_stdin(settings), "<stdin>")
             continue
         yield from _read_path(Path(path), settings)
 
 
+def _read_stdin(settings: IngestSettings) -> Iterator[Raw | Failure]:
+    data = read_capped(sys.stdin.buffer, settings.max_bytes, "<stdin>", "standard input")
+    yield from _read_bytes(data, "<stdin>", None, settings)
+
+
 def _read_path(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
+    origin = path_text(str(path))
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-        if not files:
-            yield Failure(str(path), "ingest", "the folder holds no files")
-        for file in files:
-            yield from _read_file(file, settings)
+        found = False
+        for item in walk(path):
+            if isinstance(item, Failure):
+                yield item
+                continue
+            found = True
+            yield from _guarded(_read_file(item, settings), path_text(str(item)))
+        if not found:
+            yield Failure(origin, "ingest", "the folder holds no files")
     elif path.exists():
-        yield from _read_file(path, settings)
+        yield from _guarded(_read_file(path, settings), origin)
     else:
-        yield Failure(str(path), "ingest", "no such file or folder")
+        yield Failure(origin, "ingest", _missing_reason(path))
+
+
+def walk(folder: Path) -> Iterator[Path | Failure]:
+    """The files under `folder` in path order (hidden ones left out), following links, each
+    folder read once: a link loop, a link to nothing or something that is not a file is a
+    Failure saying it was skipped and why."""
+    files: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    pending = [folder]
+    while pending:
+        directory = pending.pop()
+        for entry in _entries(directory, seen):
+            if isinstance(entry, Failure):
+                yield entry
+            elif entry.is_dir():
+                pending.append(entry)
+            else:
+                files.append(entry)
+    yield from sorted(files, key=str)
+
+
+def _entries(directory: Path, seen: set[tuple[int, int]]) -> Iterator[Path | Failure]:
+    """The visible entries of one folder that are files or folders; the rest as Failures."""
+    origin = path_text(str(directory))
+    try:
+        status = directory.stat()
+        if (status.st_dev, status.st_ino) in seen:
+            yield Failure(origin, "ingest", "skipped: a link loop (this folder is already being read)")
+            return
+        seen.add((status.st_dev, status.st_ino))
+        names = sorted(os.listdir(directory))
+    except OSError as exc:
+        yield Failure(origin, "ingest", f"skipped: cannot list the folder ({exc.strerror or exc})")
+        return
+    for name in names:
+        if name.startswith("."):
+            continue
+        entry = directory / name
+        try:
+            mode = entry.stat().st_mode
+        except OSError as exc:
+            yield Failure(path_text(str(entry)), "ingest", _missing_reason(entry, exc))
+            continue
+        if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+            yield entry
+        else:
+            reason = "skipped: not a regular file (a pipe, socket or device)"
+            yield Failure(path_text(str(entry)), "ingest", reason)
+
+
+def _missing_reason(path: Path, error: OSError | None = None) -> str:
+    if path.is_symlink():
+        if error is not None and error.errno == errno.ELOOP:
+            return "skipped: a link loop (the link leads back to itself)"
+        return f"skipped: a link to nothing ({path_text(os.readlink(path))} does not exist)"
+    if error is not None:
+        return f"skipped: cannot read it ({error.strerror or error})"
+    return "no such file or folder"
+
+
+def _guarded(items: Iterator[Raw | Failure], origin: str) -> Iterator[Raw | Failure]:
+    """The documents of one input, made safe; an error while reading it becomes its Failure, and
+    the documents read before the error are kept."""
+    try:
+        for item in items:
+            yield safe_raw(item) if isinstance(item, Raw) else item
+    except InputError as exc:
+        yield Failure(exc.origin, "ingest", exc.reason)
+    except Exception as exc:  # a reader tripping on one odd input must not stop the batch
+        log.debug("reading %s failed", origin, exc_info=True)
+        yield Failure(origin, "ingest", f"cannot read this input ({one_line(exc)})")
 
 
 def _read_file(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
-    origin = str(path)
+    origin = path_text(str(path))
     suffix = _suffix(path)
-    if suffix in JSON_LINES or (suffix == ".gz" and Path(path.stem).suffix.lower() in JSON_LINES):
+    if suffix in JSON_LINES:
         yield from stream_json_lines(path, settings)
         return
-    if suffix not in KNOWN_SUFFIXES:
+    if suffix.removesuffix(".gz") not in KNOWN_SUFFIXES and suffix != ".gz":
         yield Failure(
             origin,
             "ingest",
             f"unknown format '{suffix or path.name}'; storylens reads "
-            ".txt, .md, .html, .htm, .json, .jsonl, .warc and .warc.gz",
+            ".txt, .md, .html, .htm, .json, .jsonl, .warc and .warc.gz (each also gzipped)",
         )
         return
     try:
@@ -88,61 +175,75 @@ def _read_file(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
                 f"the file is {size:,} bytes, over the limit of "
                 f"{settings.max_bytes:,}; raise [ingest] max_bytes to read it",
             )
-        data = path.read_bytes()
+        with path.open("rb") as handle:  # the file may have grown since it was measured
+            data = read_capped(handle, settings.max_bytes, origin, "the file")
     except InputError as exc:
         yield Failure(exc.origin, "ingest", exc.reason)
         return
     except OSError as exc:
         yield Failure(origin, "ingest", f"cannot read the file ({exc.strerror or exc})")
         return
-    inner: str | None = suffix
-    if suffix == ".gz":
-        data, inner = _gunzip(data, path)
-        if not data:
-            yield Failure(origin, "ingest", "not a readable gzip file, or one holding nothing")
-            return
-    yield from read_bytes(data, origin, inner, settings)
+    yield from _read_bytes(data, origin, suffix, settings)  # guarded by the caller
 
 
 def stream_json_lines(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
     """A JSON-lines file (gzipped or not) read line by line, so that its size is not limited,
-    only each line's."""
-    origin = str(path)
+    only each line's; a longer line is read through in chunks and refused, never held whole."""
+    origin = path_text(str(path))
+    found = 0
     try:
         with gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb") as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    yield json_line(line, f"{origin}:{number}", settings)
+            for number, line in enumerate(bounded_lines(handle, settings.max_bytes), start=1):
+                where = f"{origin}:{number}"
+                if isinstance(line, LongLine):
+                    found += 1
+                    yield Failure(where, "ingest", _long_line(line.length, settings.max_bytes))
+                elif line.strip():
+                    found += 1
+                    yield json_line(line, where, settings)
     except (OSError, EOFError, zlib.error) as exc:
         yield Failure(origin, "ingest", f"cannot read the file further ({exc})")
+        return
+    if not found:
+        yield Failure(origin, "ingest", "the file is empty: no JSON lines in it")
+
+
+def _long_line(length: int, limit: int) -> str:
+    return f"the line is {length:,} bytes, over the limit of {limit:,}; {RAISE_LIMIT}"
 
 
 def _suffix(path: Path) -> str:
+    """The format's suffix, looking through .gz: "a.warc.gz" -> ".warc.gz", "a.txt.gz" ->
+    ".txt.gz", "a.jsonl.gz" -> ".jsonl"; a bare "a.gz" stays ".gz" (its content is sniffed)."""
     name = path.name.lower()
-    if name.endswith(".warc.gz"):
-        return ".warc"
-    return path.suffix.lower()
-
-
-def _gunzip(data: bytes, path: Path) -> tuple[bytes, str | None]:
-    """The content of a gzipped file and its inner suffix (None: sniff it)."""
-    try:
-        content = gzip.decompress(data)
-    except (OSError, EOFError, zlib.error):
-        return b"", None
-    inner = Path(path.stem).suffix.lower()
-    return content, inner if inner in KNOWN_SUFFIXES else None
+    suffix = path.suffix.lower()
+    if suffix != ".gz":
+        return suffix
+    inner = Path(name[: -len(".gz")]).suffix
+    if inner in JSON_LINES:
+        return inner
+    return inner + ".gz" if inner in KNOWN_SUFFIXES else ".gz"
 
 
 def read_bytes(
     data: bytes, origin: str, suffix: str | None, settings: IngestSettings
 ) -> Iterator[Raw | Failure]:
-    """Documents in `data`; `suffix` None means sniff the format from the content (stdin)."""
+    """Documents in `data`; `suffix` None means sniff the format from the content (stdin). Never
+    raises: whatever goes wrong is a Failure naming `origin`."""
+    yield from _guarded(_read_bytes(data, origin, suffix, settings), origin)
+
+
+def _read_bytes(
+    data: bytes, origin: str, suffix: str | None, settings: IngestSettings
+) -> Iterator[Raw | Failure]:
     if len(data) > settings.max_bytes:
         yield Failure(origin, "ingest", f"{len(data):,} bytes, over the limit of {settings.max_bytes:,}")
         return
+    if data[:2] == GZIP_MAGIC:  # whatever the name says (web uploads of .warc.gz say .warc)
+        data = gunzip_capped(data, settings.max_bytes, origin)
+    suffix = suffix.removesuffix(".gz") or None if suffix else None
     if suffix == ".warc" or (suffix is None and data[:4] == b"WARC"):
-        yield from read_warc(data, origin)
+        yield from read_warc(data, origin, settings.max_bytes)
         return
     try:
         text = decode(data, origin)
@@ -172,4 +273,4 @@ def _read_text(text: str, origin: str, suffix: str, settings: IngestSettings) ->
         yield Raw(origin=origin, format="text", content=text)
 
 
-__all__ = ["iter_documents", "read_bytes", "read_inputs"]
+__all__ = ["iter_documents", "read_bytes", "read_inputs", "walk"]

@@ -17,16 +17,34 @@ MAX_WESTERN_NON_ASCII = 0.15
 WESTERN_PUNCTUATION = set("‘’“”–—…•€£©®°«»·¡¿½¼¾§¶ ")
 
 
+# UTF-16 without a byte-order mark: in text that is mostly Latin script, one byte of each pair
+# is zero. At least this share of the pairs must have it on one side, and almost none on the other.
+UTF16_ZERO_SHARE = 0.4
+UTF16_OTHER_SIDE_ZEROS = 0.02
+
+
 def looks_binary(data: bytes) -> bool:
     sample = data[:65536]
-    if b"\x00" in sample and not _is_utf16(sample):
-        return True
+    if b"\x00" in sample:
+        return _utf16_encoding(sample) is None
     controls = sum(1 for byte in sample if byte < 32 and byte not in _ALLOWED_CONTROLS)
     return controls > MAX_CONTROL_SHARE * max(len(sample), 1)
 
 
-def _is_utf16(sample: bytes) -> bool:
-    return sample.startswith((b"\xff\xfe", b"\xfe\xff"))
+def _utf16_encoding(sample: bytes) -> str | None:
+    """ "utf-16" (with a byte-order mark), "utf-16-le" or "utf-16-be" (told by where the zero
+    bytes fall), or None for data that is not UTF-16."""
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even, odd = sample[0 : 2 * pairs : 2].count(0), sample[1 : 2 * pairs : 2].count(0)
+    if odd >= UTF16_ZERO_SHARE * pairs and even <= UTF16_OTHER_SIDE_ZEROS * pairs:
+        return "utf-16-le"
+    if even >= UTF16_ZERO_SHARE * pairs and odd <= UTF16_OTHER_SIDE_ZEROS * pairs:
+        return "utf-16-be"
+    return None
 
 
 def decode(data: bytes, origin: str) -> str:
@@ -35,6 +53,12 @@ def decode(data: bytes, origin: str) -> str:
         raise InputError(origin, "the file is empty; nothing to read")
     if looks_binary(data):
         raise InputError(origin, "binary data, not text (an image, archive or other non-text file?)")
+    utf16 = _utf16_encoding(data[:65536])
+    if utf16 is not None:
+        try:
+            return data.decode(utf16)
+        except UnicodeDecodeError as exc:
+            raise InputError(origin, f"looks like UTF-16 but does not decode as it ({exc.reason})") from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

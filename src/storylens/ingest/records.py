@@ -12,20 +12,42 @@ from storylens.errors import InputError
 from storylens.model import Failure, Raw
 
 
-def _first(record: dict[str, Any], names: tuple[str, ...]) -> str | None:
+def _first(record: dict[str, Any], names: tuple[str, ...], origin: str) -> str | None:
+    """The first of the fields `names` that holds text; a field holding something other than
+    text (or a list of texts, joined) is refused by name rather than read as a Python repr."""
     for name in names:
         value = record.get(name)
-        if isinstance(value, list):
-            value = ", ".join(str(item) for item in value if item)
-        if value not in (None, ""):
-            return str(value)
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            value = ", ".join(item for item in value if item)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            raise InputError(origin, f"the field {name!r} holds {_json_type(value)}, not text")
+        return value
     return None
+
+
+def _json_type(value: Any) -> str:
+    """How a JSON value is named in a message, with a short sample of it."""
+    if isinstance(value, bool):
+        kind = "true/false"
+    elif isinstance(value, int | float):
+        kind = "a number"
+    elif isinstance(value, dict):
+        kind = "an object"
+    elif isinstance(value, list):
+        kinds = sorted({_json_type(item).split(" (")[0] for item in value if not isinstance(item, str)})
+        kind = f"a list with {' and '.join(kinds)} in it"
+    else:
+        kind = type(value).__name__
+    sample = orjson.dumps(value).decode()
+    return f"{kind} ({sample[:40] + '…' if len(sample) > 40 else sample})"
 
 
 def raw_from_record(record: Any, origin: str, settings: IngestSettings) -> Raw:
     if not isinstance(record, dict):
-        raise InputError(origin, f"expected a JSON object, found {type(record).__name__}")
-    text = _first(record, settings.text_fields)
+        raise InputError(origin, f"expected a JSON object, found {_json_type(record)}")
+    text = _first(record, settings.text_fields, origin)
     if text is None or not text.strip():
         raise InputError(
             origin,
@@ -37,11 +59,11 @@ def raw_from_record(record: Any, origin: str, settings: IngestSettings) -> Raw:
         origin=origin,
         format=fmt,
         content=text,
-        title=_first(record, settings.title_fields),
-        url=_first(record, settings.url_fields),
-        published=_first(record, settings.date_fields),
-        outlet=_first(record, settings.source_fields),
-        byline=_first(record, settings.author_fields),
+        title=_first(record, settings.title_fields, origin),
+        url=_first(record, settings.url_fields, origin),
+        published=_first(record, settings.date_fields, origin),
+        outlet=_first(record, settings.source_fields, origin),
+        byline=_first(record, settings.author_fields, origin),
     )
 
 
@@ -56,6 +78,8 @@ def read_json(text: str, origin: str, settings: IngestSettings) -> Iterator[Raw 
         yield Failure(origin, "ingest", f"malformed JSON ({exc}); fix the file or save it as .jsonl")
         return
     records = data if isinstance(data, list) else [data]
+    if not records:
+        yield Failure(origin, "ingest", "an empty JSON list: no articles in it")
     for number, record in enumerate(records, start=1):
         where = origin if len(records) == 1 else f"{origin}#{number}"
         yield _one(record, where, settings)
@@ -63,9 +87,11 @@ def read_json(text: str, origin: str, settings: IngestSettings) -> Iterator[Raw 
 
 def read_json_lines(text: str, origin: str, settings: IngestSettings) -> Iterator[Raw | Failure]:
     """A .jsonl file: a malformed line fails alone, the other lines are read."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            yield json_line(line, f"{origin}:{number}", settings)
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    if not lines:
+        yield Failure(origin, "ingest", "the file is empty: no JSON lines in it")
+    for number, line in lines:
+        yield json_line(line, f"{origin}:{number}", settings)
 
 
 def json_line(line: str | bytes, where: str, settings: IngestSettings) -> Raw | Failure:

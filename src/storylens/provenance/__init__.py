@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 
 # Below this many articles every pair is aligned; above it only LSH candidates are.
 ALL_PAIRS_LIMIT = 60
+# ... and each article is aligned with at most this many candidates, the closest by MinHash:
+# a derived article has one source, and a story of hundreds of templated articles (every one an
+# LSH candidate of every other) would otherwise cost time growing with the square of its size.
+# Only stories over ALL_PAIRS_LIMIT meet it; the benchmark stories are far smaller.
+MAX_CANDIDATES = 12
 QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
 # A rewrite keeps runs of its source's wording outside quotes (names, titles, fixed phrases);
 # independent reports of one event share facts and quotes but few such runs. Set on the bundled
@@ -145,9 +150,11 @@ def _candidates(docs: list[_Doc], settings: ProvenanceSettings) -> set[tuple[int
         hashes.append(minhash)
     pairs = set()
     for index, minhash in enumerate(hashes):
-        for other in lsh.query(minhash):
-            if int(other) != index:
-                pairs.add((min(index, int(other)), max(index, int(other))))
+        others = [int(other) for other in lsh.query(minhash) if int(other) != index]
+        if len(others) > MAX_CANDIDATES:
+            others = sorted(others, key=lambda other: (-minhash.jaccard(hashes[other]), other))
+        for other in others[:MAX_CANDIDATES]:
+            pairs.add((min(index, other), max(index, other)))
     return pairs
 
 

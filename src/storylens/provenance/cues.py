@@ -8,6 +8,7 @@ same agency and not each other both carry that agency's text).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from storylens.annotate.names import without_article
@@ -45,12 +46,16 @@ CUE = re.compile(
 
 def attribution_cues(article: Article) -> list[tuple[str, str]]:
     """(cue text, name credited) for every cue in the article's text, byline and removed lines."""
-    haystack = "\n".join([article.text, article.byline or "", *(r.text for r in article.removed)])
+    return list(_cues(article.text, article.byline or "", tuple(r.text for r in article.removed)))
+
+
+@functools.lru_cache(maxsize=4096)  # asked for every pair of articles in a story, not once each
+def _cues(text: str, byline: str, removed: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     found = []
-    for match in CUE.finditer(haystack):
+    for match in CUE.finditer("\n".join([text, byline, *removed])):
         name = next(value for value in match.groups() if value)
         found.append((match.group(0).strip(), without_article(name)))
-    return found
+    return tuple(found)
 
 
 def credit_for(article: Article, outlet: str) -> str:

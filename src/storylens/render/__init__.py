@@ -12,13 +12,29 @@ import orjson
 from storylens.model import BriefingSet, to_dict
 from storylens.render import views
 from storylens.render.text import print_terminal, to_markdown
+from storylens.sanitize import path_text
 
 SCHEMA_URL = "https://github.com/storylens/storylens/blob/main/docs/schema.md"
 
 
 def to_json(result: BriefingSet) -> bytes:
+    """The briefing as UTF-8 JSON; a text that cannot be UTF-8 (a lone surrogate from a file
+    name that was not) is written with U+FFFD in its place rather than failing the output."""
     data: dict[str, Any] = {"schema": SCHEMA_URL, **to_dict(result)}
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2)
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2)
+    except TypeError:
+        return orjson.dumps(_encodable(data), option=orjson.OPT_INDENT_2)
+
+
+def _encodable(value: Any) -> Any:
+    if isinstance(value, str):
+        return path_text(value)
+    if isinstance(value, dict):
+        return {_encodable(key): _encodable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encodable(item) for item in value]
+    return value
 
 
 @functools.cache

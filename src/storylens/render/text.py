@@ -16,20 +16,30 @@ from storylens.render.views import (
     speaker_phrase,
     spin_evidence,
 )
+from storylens.sanitize import terminal_safe
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
+# Every character CommonMark or GitHub gives a meaning inline, escaped with a backslash (which
+# CommonMark allows before any ASCII punctuation): no raw HTML, link, image, code span, table cell,
+# entity or emphasis can start inside a text from an input.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!&~])")
 TERMINAL_QUOTES = 5  # the short view names the most widely carried quotes only
 
 
 def _md(text: str) -> str:
-    """Article text made inert in Markdown: no raw HTML, no accidental formatting."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Text from an input made inert in Markdown: one line (a newline cannot start a heading or
+    a list), no control characters, no raw HTML, no accidental formatting."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(terminal_safe(text).split()))
+
+
+def _tty(text: str) -> str:
+    """Text from an input made safe for the terminal and inert as rich markup."""
+    return escape(terminal_safe(text))
 
 
 def to_markdown(result: BriefingSet) -> str:
     out = ["# storylens briefing", ""]
     for failure in result.failures:
-        out.append(f"- could not use `{failure.origin}` ({failure.stage}): {_md(failure.reason)}")
+        out.append(f"- could not use {_md(failure.origin)} ({failure.stage}): {_md(failure.reason)}")
     for briefing in result.briefings:
         out += _story_markdown(briefing)
     return "\n".join(out) + "\n"
@@ -97,21 +107,21 @@ def print_terminal(result: BriefingSet, console: Console) -> None:
     """A short view: per story its summary lines, conflicts, main quotes and copies."""
     for b in result.briefings:
         names = outlets(b)
-        console.rule(f"[bold]{escape(b.story.label)}[/] ({len(b.articles)} articles)")
+        console.rule(f"[bold]{_tty(b.story.label)}[/] ({len(b.articles)} articles)")
         for line in b.summary:
             sources = ", ".join(dict.fromkeys(names[c.article_id] for c in line.citations))
-            console.print(f"• {escape(line.text)} [dim]\\[{escape(sources)}][/]", highlight=False)
+            console.print(f"• {_tty(line.text)} [dim]\\[{_tty(sources)}][/]", highlight=False)
         for conflict in b.conflicts:
             console.print(
-                f"[red]conflict ({conflict.kind.value}):[/] {escape(conflict.explanation)}", highlight=False
+                f"[red]conflict ({conflict.kind.value}):[/] {_tty(conflict.explanation)}", highlight=False
             )
         by_id = {a.id: a for a in b.articles}
         for quote in b.quotes[:TERMINAL_QUOTES]:
-            speaker = escape(speaker_phrase(quote, by_id))
-            console.print(f"[cyan]{speaker}:[/] {escape(quote_words(quote, by_id))}", highlight=False)
+            speaker = _tty(speaker_phrase(quote, by_id))
+            console.print(f"[cyan]{speaker}:[/] {_tty(quote_words(quote, by_id))}", highlight=False)
         for d in b.derivations:
-            console.print(f"[dim]{escape(derivation_phrase(d, names))}[/]", highlight=False)
+            console.print(f"[dim]{_tty(derivation_phrase(d, names))}[/]", highlight=False)
     for failure in result.failures:
         console.print(
-            f"[yellow]could not use {escape(failure.origin)}:[/] {escape(failure.reason)}", highlight=False
+            f"[yellow]could not use {_tty(failure.origin)}:[/] {_tty(failure.reason)}", highlight=False
         )

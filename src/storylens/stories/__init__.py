@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import scipy.sparse as sp
@@ -62,9 +62,18 @@ def same_story_scores(first: Sequence[str], second: Sequence[str]) -> np.ndarray
     return EMBEDDING_SHARE * semantic + (1 - EMBEDDING_SHARE) * np.sqrt(np.clip(cosine, 0.0, 1.0))
 
 
+EPOCH = datetime(1970, 1, 1)
+
+
+def days_since_epoch(moment: datetime) -> float:
+    """Days from 1970 to `moment`, read as written (no local-time conversion, which fails before
+    1970 on some systems and for year 1 everywhere)."""
+    return (moment.replace(tzinfo=None) - EPOCH) / timedelta(days=1)
+
+
 def time_decay(articles: Sequence[Article], half_life_days: float) -> np.ndarray:
     """0.5 ** (days apart / half life); 1 where a publication date is unknown."""
-    days = np.array([a.published.timestamp() / 86400 if a.published else np.nan for a in articles])
+    days = np.array([days_since_epoch(a.published) if a.published else np.nan for a in articles])
     gaps = np.abs(days[:, None] - days[None, :])
     decay = np.power(0.5, gaps / half_life_days)
     return np.where(np.isnan(decay), 1.0, decay)

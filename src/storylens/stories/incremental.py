@@ -13,11 +13,13 @@ so old that the time decay keeps anything from joining it is closed and can be w
 
 from __future__ import annotations
 
+import base64
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -25,6 +27,7 @@ import scipy.sparse as sp
 from storylens.config import StorySettings
 from storylens.model import Article, Story
 from storylens.stories import (
+    days_since_epoch,
     entity_halves,
     label_names,
     make_story,
@@ -249,6 +252,40 @@ class StoryClusterer:
         story.cover(gone.newest)
         self._index(story_id, gone.indices, gone.values)
 
+    def to_state(self) -> dict[str, Any]:
+        """Everything the clusterer holds as plain JSON-ready data (a checkpoint that reading
+        can never run code from, unlike a pickle); `from_state` restores it exactly."""
+        counts = self.frequencies.counts
+        present = np.flatnonzero(counts).astype(np.int32)
+        return {
+            "learning": self.learning,
+            "frequencies": {
+                "documents": self.frequencies.documents,
+                "terms": pack(present),
+                "counts": pack(counts[present]),
+            },
+            "open": [[story_id, _open_state(story)] for story_id, story in self.open.items()],
+            "postings": [[term, stories] for term, stories in self.postings.items()],
+            "next_story": self.next_story,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any], settings: StorySettings) -> StoryClusterer:
+        """The clusterer `to_state` described; KeyError, TypeError or ValueError when `state`
+        is not such a description."""
+        frequencies = DocumentFrequencies()
+        frequencies.documents = int(state["frequencies"]["documents"])
+        terms = unpack(state["frequencies"]["terms"])
+        frequencies.counts[terms] = unpack(state["frequencies"]["counts"])
+        clusterer = cls(settings, None if state["learning"] else frequencies)
+        if clusterer.learning:
+            clusterer.frequencies = frequencies
+            clusterer._idf = frequencies.idf(min_frequency=1) if frequencies.documents else None
+        clusterer.open = {int(story_id): _open_from(story) for story_id, story in state["open"]}
+        clusterer.postings = {int(term): [int(s) for s in stories] for term, stories in state["postings"]}
+        clusterer.next_story = int(state["next_story"])
+        return clusterer
+
     def labels(self, ids: Iterable[str]) -> list[int]:
         """A story number per article id (for comparing with a batch run); finishes the clusterer."""
         story_of = {a: n for n, story in enumerate(self.finish()) for a in story.article_ids}
@@ -267,6 +304,50 @@ class StoryClusterer:
             ordered = sorted(part, key=lambda i: (story.dates[i] is None, story.dates[i] or 0, story.ids[i]))
             dates = [d for d in (story.dates[i] for i in ordered) if d is not None]
             yield make_story([story.ids[i] for i in ordered], label, dates)
+
+
+# The array types a checkpoint may hold; any other is refused, never interpreted.
+ARRAY_TYPES = {"int32": np.dtype("<i4"), "float32": np.dtype("<f4")}
+
+
+def pack(array: np.ndarray) -> dict[str, str]:
+    """A numeric array as JSON-ready data: its type and its little-endian bytes in base64."""
+    dtype = ARRAY_TYPES[array.dtype.name]
+    return {"dtype": array.dtype.name, "data": base64.b64encode(array.astype(dtype).tobytes()).decode()}
+
+
+def unpack(data: dict[str, str]) -> np.ndarray:
+    dtype = ARRAY_TYPES[data["dtype"]]
+    raw = base64.b64decode(data["data"], validate=True)
+    return np.frombuffer(raw, dtype=dtype).astype(dtype.newbyteorder("="))
+
+
+def _open_state(story: _Open) -> dict[str, Any]:
+    return {
+        "ids": story.ids,
+        "dates": [d.isoformat() if d else None for d in story.dates],
+        "indices": pack(story.indices),
+        "values": pack(story.values),
+        "entities": [[pack(indices), pack(values)] for indices, values in story.entities],
+        "names": [sorted(names) for names in story.names],
+        "words": [sorted(words) for words in story.words],
+        "newest": story.newest,
+        "oldest": story.oldest,
+    }
+
+
+def _open_from(state: dict[str, Any]) -> _Open:
+    return _Open(
+        ids=[str(i) for i in state["ids"]],
+        dates=[datetime.fromisoformat(d) if d else None for d in state["dates"]],
+        indices=unpack(state["indices"]),
+        values=unpack(state["values"]),
+        entities=[(unpack(indices), unpack(values)) for indices, values in state["entities"]],
+        names=[frozenset(str(n) for n in names) for names in state["names"]],
+        words=[frozenset(str(w) for w in words) for words in state["words"]],
+        newest=None if state["newest"] is None else float(state["newest"]),
+        oldest=None if state["oldest"] is None else float(state["oldest"]),
+    )
 
 
 def _row(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
@@ -292,4 +373,4 @@ def _top_terms(indices: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 def _day(moment: datetime | None) -> float | None:
-    return moment.timestamp() / 86400 if moment else None
+    return days_since_epoch(moment) if moment else None
