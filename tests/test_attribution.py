@@ -309,3 +309,27 @@ def test_an_institution_named_after_a_person_speaks_as_itself() -> None:
     text = "Harold Finch Memorial Hospital in Denver announced that the last patient had been released."
     (quote,) = only(attributed(text), QuoteKind.INDIRECT)
     assert quote.speaker == "Harold Finch Memorial Hospital"
+
+
+
+def test_a_section_heading_before_a_colon_is_not_the_speaker() -> None:
+    text = (
+        "Some of our favorite Berg quotes over the years: \n \n ON HAPPINESS: “To be truly happy, you "
+        'must be ready to give everything.” \n \n ON LEADERSHIP: "Leadership is not about a title. '
+        "It's about attitude.\" \n"
+    )
+    found = only(attributed(text), QuoteKind.DIRECT)
+    assert not any(q.speaker_text in {"ON HAPPINESS", "ON LEADERSHIP"} for q in found)
+    assert all(q.speaker in {"Berg", None} for q in found)  # never "Some", the phrase's determiner
+    transcript = 'BERG: "Every family deserves a home they can afford."'
+    assert [q.speaker_text for q in only(attributed(transcript), QuoteKind.DIRECT)] == ["BERG"]
+
+
+def test_a_party_label_in_brackets_is_not_the_speaker() -> None:
+    # The zero-width spaces are as a real page wrote them; they keep the bracket apart from the name.
+    text = (
+        "State Sen. Diane Savino \u200b(D-SI) \u200bapplauded the deal and called for “the city "
+        "council to do the same, to ensure that the dancers are paid.”"
+    )
+    (quote,) = only(attributed(text), QuoteKind.DIRECT)
+    assert quote.speaker == "Diane Savino"

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from wordfreq import zipf_frequency
+
 from storylens.annotate.parse import doc_text
 
 Fragments = tuple[tuple[int, int], ...]
@@ -48,6 +50,8 @@ MIN_QUOTE_WORDS = 3  # shorter quoted text is a term or a title: "rail tax"
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 # Children of a cue verb that belong to its content when it has no clausal complement.
 CONTENT_DEPS = {"xcomp", "dobj", "attr", "oprd", "prep", "advcl", "dative"}
+# Words this frequent (wordfreq Zipf; "on" 6.9, "his" 6.6) are function words, never a name's.
+FUNCTION_WORD_ZIPF = 6.0
 OPEN_VERB_DEPS = {"conj", "advcl", "xcomp", "pcomp", "acl"}  # "..., adding that": subject from the head
 
 
@@ -439,8 +443,21 @@ def _colon_owner(doc: Doc, region: tuple[int, int]) -> Attribution | None:
         speaker = last
     else:
         return None
+    if _is_heading(doc_text(doc)[span[0] : span[1]]):
+        return None  # "ON LEADERSHIP: “...”" is a section heading over the quote, not its speaker
     cue = (colon[0].idx, _end(colon[0]))
     return Attribution((region,), span, cue, True, _head_name(speaker), source_tag=speaker.tag_)
+
+
+def _is_heading(words: str) -> bool:
+    """Two or more words all in capitals, one of them a function word ("ON VISION", "IN HIS
+    WORDS"): a heading. A transcript's speaker in capitals ("MITT ROMNEY:", "RAMOS:") is not."""
+    letters = [ch for ch in words if ch.isalpha()]
+    if not letters or any(ch.islower() for ch in letters) or len(words.split()) < 2:
+        return False
+    return any(
+        zipf_frequency(word.lower(), "en") >= FUNCTION_WORD_ZIPF for word in re.findall(r"[A-Za-z]+", words)
+    )
 
 
 def _name_start(token: Token) -> Token:

@@ -140,13 +140,24 @@ class SpeakerResolver:
         head_word_start = head[1] - len(head_words[-1]) if head_words else head[0]
         on_head_word = [p for p in over_head if p.start <= head_word_start < p.end]
         written = self.text[head[0] : head[1]]
+        opened = self.text.rfind("(", source[0], head[0])
+        if opened >= 0 and ")" not in self.text[opened : head[0]]:
+            over_head, on_head_word, written = [], [], ""  # "Diane Savino (D-SI)": a bracket is no head
+        if on_head_word and on_head_word[-1].label != "PERSON" and on_head_word[-1].end > head[1]:
+            # The parse may end a name at its head word ("Centers" of "Centers for Disease Control
+            # and Prevention"): the organisation the recogniser found speaks.
+            return self.full_name(on_head_word[-1])
         if over_head and over_head[-1].label == "PERSON":
             if on_head_word or not _names_a_thing(written):
                 return self.full_name(over_head[-1])
             # A person's name before other name words is what a thing is named after ("Ronald
             # Reagan UCLA Medical Center announced"): the whole written name speaks.
             return written
-        if _is_name_word(written) and not (tag in {"NN", "NNS"} and self._written_in_lower_case(written)):
+        if (
+            tag not in NEVER_NAME_TAGS
+            and _is_name_word(written)
+            and not (tag in {"NN", "NNS"} and self._written_in_lower_case(written))
+        ):
             return self.full_name(Person(written, head[0], head[1], "PERSON"))
         # The parse may take a title word or a bracket for the head ("Vice President for news
         # Dave Gorab", "Gov. John Kasich (R-OH)"): a person named before any apposition wins.
@@ -304,6 +315,11 @@ def _is_name_word(written: str) -> bool:
     return last not in NOT_NAME_HEADS and last not in HONORIFICS and last not in ROLE_NOUNS
 
 
+# Closed word classes and adjectives head no name: "Some" of "Some of our favorite quotes",
+# "One of the men", "Many"; a surname ending in -ing may be tagged a verb form and stays a name.
+NEVER_NAME_TAGS = frozenset(
+    {"DT", "PDT", "CD", "PRP", "PRP$", "WP", "WP$", "WDT", "IN", "CC", "EX", "JJ", "JJR", "JJS"}
+)
 NOT_NAME_HEADS = frozenset({*PRONOUN_GENDER, *PLURAL_PRONOUNS, "i", "you", "we", "it", "who", "this", "that"})
 
 
