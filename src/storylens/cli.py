@@ -70,12 +70,27 @@ def brief_command(
         int | None, typer.Option("--max-bytes", help="Largest input file read (default 20 MiB).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")] = False,
+    engine: Annotated[
+        str, typer.Option("--engine", help="local, or spark: one briefing per story of a corpus, as Parquet.")
+    ] = "local",
+    master: Annotated[
+        str | None, typer.Option("--master", help="Spark master: local[*] (default), spark://..., yarn.")
+    ] = None,
+    stories: Annotated[
+        Path | None, typer.Option("--stories", help="With --engine spark: stories of `storylens cluster`.")
+    ] = None,
 ) -> None:
     """Brief the articles under PATHS: summary with citations, conflicts, quotes, timeline, copies."""
+    from storylens.spark.commands import brief_on_spark, check_engine
+
     try:
         settings = _settings(config, field or [], words, max_bytes)
     except StorylensError as exc:
         raise _usage_error(str(exc)) from exc
+    if check_engine(engine):
+        raise _usage_error(str(check_engine(engine)))
+    if engine == "spark":
+        raise typer.Exit(brief_on_spark(paths, output, settings, master=master, stories=stories))
     result = _run_with_progress(paths, settings)
     if not result.briefings and not result.failures:
         raise _usage_error("no articles found in the given paths")
@@ -111,9 +126,14 @@ def cluster_command(
     max_bytes: Annotated[
         int | None, typer.Option("--max-bytes", help="Largest input file or JSON line read (default 20 MiB).")
     ] = None,
+    engine: Annotated[str, typer.Option("--engine", help="local (this machine) or spark.")] = "local",
+    master: Annotated[
+        str | None, typer.Option("--master", help="Spark master: local[*] (default), spark://..., yarn.")
+    ] = None,
 ) -> None:
     """Group a corpus into stories (no briefing); rerun the same command to resume after an interruption."""
     from storylens.corpus import CorpusFiles, cluster_corpus
+    from storylens.spark.commands import check_engine, cluster_on_spark
 
     try:
         settings = _settings(config, field or [], None, max_bytes)
@@ -121,6 +141,10 @@ def cluster_command(
         raise _usage_error(str(exc)) from exc
     if output.suffix.lower() not in {".jsonl", ".parquet"}:
         raise _usage_error(f"{output}: the output must end in .jsonl or .parquet")
+    if check_engine(engine):
+        raise _usage_error(str(check_engine(engine)))
+    if engine == "spark":
+        raise typer.Exit(cluster_on_spark(paths, output, settings, master=master, batch=max(1, batch)))
     columns = (
         TextColumn("{task.description}"),
         TextColumn("{task.completed:,} articles"),

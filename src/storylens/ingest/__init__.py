@@ -68,26 +68,17 @@ def _read_path(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
 
 def _read_file(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
     origin = str(path)
-    suffix = _suffix(path)
-    if suffix in JSON_LINES or (suffix == ".gz" and Path(path.stem).suffix.lower() in JSON_LINES):
+    if is_json_lines(path.name):
         yield from stream_json_lines(path, settings)
         return
-    if suffix not in KNOWN_SUFFIXES:
-        yield Failure(
-            origin,
-            "ingest",
-            f"unknown format '{suffix or path.name}'; storylens reads "
-            ".txt, .md, .html, .htm, .json, .jsonl, .warc and .warc.gz",
-        )
+    unknown = _unknown_format(path.name, origin)
+    if unknown:
+        yield unknown
         return
     try:
         size = path.stat().st_size
         if size > settings.max_bytes:
-            raise InputError(
-                origin,
-                f"the file is {size:,} bytes, over the limit of "
-                f"{settings.max_bytes:,}; raise [ingest] max_bytes to read it",
-            )
+            raise InputError(origin, too_large(size, settings))
         data = path.read_bytes()
     except InputError as exc:
         yield Failure(exc.origin, "ingest", exc.reason)
@@ -95,13 +86,50 @@ def _read_file(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
     except OSError as exc:
         yield Failure(origin, "ingest", f"cannot read the file ({exc.strerror or exc})")
         return
-    inner: str | None = suffix
-    if suffix == ".gz":
-        data, inner = _gunzip(data, path)
+    yield from read_file_content(data, origin, path.name, settings)
+
+
+def is_json_lines(name: str) -> bool:
+    """A JSON-lines file, gzipped or not: read line by line, whatever its size."""
+    suffix = _suffix(Path(name))
+    return suffix in JSON_LINES or (suffix == ".gz" and Path(Path(name).stem).suffix.lower() in JSON_LINES)
+
+
+def too_large(size: int, settings: IngestSettings) -> str:
+    return (
+        f"the file is {size:,} bytes, over the limit of "
+        f"{settings.max_bytes:,}; raise [ingest] max_bytes to read it"
+    )
+
+
+def read_file_content(
+    data: bytes, origin: str, name: str, settings: IngestSettings
+) -> Iterator[Raw | Failure]:
+    """The documents in the bytes of a file called `name`, its format told by its name (the Spark
+    engine reads files through Hadoop and hands their bytes here)."""
+    unknown = _unknown_format(name, origin)
+    if unknown:
+        yield unknown
+        return
+    inner: str | None = _suffix(Path(name))
+    if inner == ".gz":
+        data, inner = _gunzip(data, Path(name))
         if not data:
             yield Failure(origin, "ingest", "not a readable gzip file, or one holding nothing")
             return
     yield from read_bytes(data, origin, inner, settings)
+
+
+def _unknown_format(name: str, origin: str) -> Failure | None:
+    suffix = _suffix(Path(name))
+    if suffix in KNOWN_SUFFIXES:
+        return None
+    return Failure(
+        origin,
+        "ingest",
+        f"unknown format '{suffix or name}'; storylens reads "
+        ".txt, .md, .html, .htm, .json, .jsonl, .warc and .warc.gz",
+    )
 
 
 def stream_json_lines(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
@@ -172,4 +200,11 @@ def _read_text(text: str, origin: str, suffix: str, settings: IngestSettings) ->
         yield Raw(origin=origin, format="text", content=text)
 
 
-__all__ = ["iter_documents", "read_bytes", "read_inputs"]
+__all__ = [
+    "is_json_lines",
+    "iter_documents",
+    "read_bytes",
+    "read_file_content",
+    "read_inputs",
+    "too_large",
+]
