@@ -185,3 +185,31 @@ def test_blocks_join_what_could_meet(lists: list[list[tuple[int, float | None]]]
     alone = [key for key in range(31) if key not in together]
     assert len({labels[key] for key in alone}) == len(alone)
     assert not set(labels[alone]) & {labels[key] for key in together}
+
+
+@needs_spark
+def test_spark_briefings_are_those_of_brief_on_each_story(spark: object, tmp_path: Path) -> None:
+    """Byte for byte: the briefing column against `pipeline.brief` (what `storylens brief` runs)
+    on each story's files, with stories from the cluster engine's output."""
+    import orjson
+    import pyarrow.parquet as pq
+
+    from storylens.pipeline import brief
+    from storylens.render import to_json
+    from storylens.spark import cluster_corpus_spark
+    from storylens.spark.brief import brief_corpus_spark
+
+    stories_path, output = tmp_path / "stories.parquet", tmp_path / "briefings.parquet"
+    inputs = [str(EXAMPLES), str(tmp_path / "nowhere")]
+    cluster_corpus_spark(spark, inputs, str(stories_path), Settings())
+    result = brief_corpus_spark(spark, inputs, str(output), Settings(), stories=str(stories_path))
+    rows = pq.read_table(output).to_pylist()
+    assert result.briefings == len(rows) >= 2 and result.failures == 1
+    for story in read_stories(stories_path):
+        files = sorted(article["origin"] for article in story["articles"])  # type: ignore[attr-defined]
+        expected = sorted(orjson.dumps(b) for b in orjson.loads(to_json(brief(files)))["briefings"])
+        mine = [row for row in rows if row["corpus_story"] == story["id"]]
+        assert sorted(row["briefing"].encode() for row in mine) == expected
+        for row in mine:
+            assert row["articles"] == len(orjson.loads(row["briefing"])["story"]["article_ids"])
+            assert 1 <= row["independent_voices"] <= row["articles"]
