@@ -30,3 +30,33 @@ def test_separate_executors_give_the_local_engines_stories(tmp_path: Path) -> No
         spark.stop()
     assert result.failures == 2
     assert by_id(read_stories(tmp_path / "stories.jsonl")) == by_id(local_stories([str(corpus)], tmp_path))
+
+
+@pytest.mark.skipif(_spark_unavailable() is not None, reason=str(_spark_unavailable()))
+def test_cli_on_spark_says_what_failed_in_its_exit_code(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from storylens.cli import app
+
+    corpus = write_corpus(tmp_path)
+    output = tmp_path / "stories.jsonl"
+    command = ["cluster", str(corpus), "-o", str(output), "--engine", "spark", "--master", "local[1]"]
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())  # the console wraps long lines
+    assert "2 inputs failed" in said and "malformed JSON line" in said
+    assert by_id(read_stories(output)) == by_id(local_stories([str(corpus)], tmp_path))
+
+
+def test_cli_refuses_an_unknown_engine_or_a_spark_brief_not_in_parquet(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from storylens.cli import app
+
+    runner = CliRunner()
+    unknown = runner.invoke(
+        app, ["cluster", str(tmp_path), "-o", str(tmp_path / "s.jsonl"), "--engine", "dask"]
+    )
+    assert unknown.exit_code == 2 and "expected one of local, spark" in unknown.output
+    html = runner.invoke(app, ["brief", str(tmp_path), "-o", str(tmp_path / "b.html"), "--engine", "spark"])
+    assert html.exit_code == 2 and "-o briefings.parquet" in html.output

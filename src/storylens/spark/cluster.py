@@ -26,6 +26,7 @@ Output: the local engine's story records, partitioned by the month of a story's 
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -48,6 +49,8 @@ from storylens.spark.output import (
 from storylens.spark.read import read_documents
 from storylens.stories.incremental import Features, StoryClusterer, meeting_terms
 from storylens.stories.vectors import N_FEATURES, DocumentFrequencies, weigh
+
+log = logging.getLogger(__name__)
 
 # Documents cleaned and featurised per vectoriser call in an executor, as a batch is locally.
 PREPARE_CHUNK = 256
@@ -176,6 +179,9 @@ def find_blocks(spark: Any, articles: Any, frequencies: Any, settings: StorySett
     keys = np.sort(np.array(articles.keys().collect(), dtype=np.int64))
     edges = articles.mapPartitions(terms).groupByKey().mapPartitions(links).collect()
     blocks = block_labels(keys, np.concatenate(edges) if edges else np.zeros((0, 2), np.int64))
+    if len(blocks):
+        sizes = np.bincount(blocks)
+        log.info("%d articles in %d blocks, the largest of %d", len(keys), len(sizes), sizes.max())
     context = spark.sparkContext
     return context.broadcast(keys), context.broadcast(blocks)
 
