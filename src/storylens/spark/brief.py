@@ -28,6 +28,9 @@ from storylens.spark.cluster import first_of_each
 from storylens.spark.output import FAILURES_SUFFIX, write_failures
 from storylens.spark.read import read_documents
 
+# Documents per clustering batch (the local engine's default `--batch`): how often a block
+# closes its stale stories.
+CLUSTER_BATCH = 1000
 BRIEFING_COLUMNS = (
     ("corpus_story", "string"),
     ("id", "string"),
@@ -162,7 +165,7 @@ def _stories_by_clustering(spark: Any, documents: Any, settings: Settings) -> tu
     prepared = prepare_documents(documents, settings).persist(StorageLevel.MEMORY_AND_DISK)
     articles, _ = first_of_each(prepared.filter(lambda item: not isinstance(item[1], Failure)))
     frequencies = document_frequencies(articles)
-    stories = place_stories(spark, articles, frequencies, settings, batch_size=1000)
+    stories = place_stories(spark, articles, frequencies, settings, batch_size=CLUSTER_BATCH)
     story_of = stories.flatMap(lambda row: [(article[1], row[0]) for article in row[5]])
     return story_of, prepared.filter(lambda item: isinstance(item[1], Failure)), prepared
 

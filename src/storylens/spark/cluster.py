@@ -15,9 +15,11 @@ The local engine reads a stream and places each article in the open story it is 
    slide with the stories instead of cutting them at fixed edges; undated articles link to the
    whole posting, as their decay is 1. Blocks are the connected components of these links;
 4. each block is placed in input order by the local engine's `StoryClusterer` (average link to
-   the stories, the story-to-story pass as stories close, the entity split): articles of two
-   blocks share no term through which either could find the other's stories, so the blocks are
-   independent of each other.
+   the stories, the story-to-story pass as stories close, the entity split). Articles of two
+   blocks are never compared when placed. The story-to-story pass looks a closing story up by
+   the top terms of its summed vector, which may be terms none of its members is indexed under;
+   such a join across blocks is not made here (no cross-block pass: on the Multi-News and ECB+
+   piles every story record is the local engine's, see docs/benchmarks.md).
 
 Output: the local engine's story records, partitioned by the month of a story's first article
 (`month=2024-05`, `month=undated`), as Parquet or JSON lines; failures go to `<output>.failures`.

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from rich.console import Console
 
+from storylens.cli import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 from storylens.config import Settings
 from storylens.errors import StorylensError
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 ENGINES = ("local", "spark")
 # typer hands paths over as Path, which folds "hdfs://host/x" into "hdfs:/host/x".
 _FOLDED_URL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):/(?!/)")

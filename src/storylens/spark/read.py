@@ -7,6 +7,10 @@ across tasks, so one large file is read by many executors; Parquet files by row 
 file (text, HTML, JSON, WARC, gzipped) is one record of `binaryFiles` and goes through the same
 reader as on one machine. Origins are written as the local engine writes them: the path as given,
 then the file's path inside a given folder, then `:line` or `#record`.
+
+Limits: file names are handed to Hadoop as paths, so a name holding a comma or a glob character
+(`*?[]{}`) is misread; Hadoop also ends a line at a lone carriage return, which the local reader
+keeps inside the line.
 """
 
 from __future__ import annotations

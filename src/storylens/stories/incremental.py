@@ -302,7 +302,8 @@ def meeting_terms(indices: np.ndarray, values: np.ndarray, counts: np.ndarray) -
     """The terms through which an article (a weighted vector) can meet a story in `StoryClusterer`:
     those it is looked up by and those it is indexed under, less the terms no other article has
     (`counts`: how many articles hold each term). Articles that share none of these, directly or
-    through others, never reach each other's stories."""
+    through others, are never compared when placed; only the story-to-story pass, which looks a
+    closing story up by the top terms of its summed vector, can join them."""
     shared = counts[indices] > 1
     found = np.union1d(_top_terms(indices[shared], values[shared]), _top_terms(indices, values))
     return found[counts[found] > 1]
