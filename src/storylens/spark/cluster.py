@@ -32,6 +32,7 @@ import logging
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -48,7 +49,7 @@ from storylens.spark.output import (
     write_failures,
     write_stories,
 )
-from storylens.spark.read import read_documents
+from storylens.spark.read import RECORD_BITS, read_documents
 from storylens.stories.incremental import Features, StoryClusterer, meeting_terms
 from storylens.stories.vectors import N_FEATURES, DocumentFrequencies, weigh
 
@@ -213,9 +214,11 @@ def block_labels(keys: np.ndarray, edges: np.ndarray) -> np.ndarray:
 def place_stories(
     spark: Any, articles: Any, frequencies: DocumentFrequencies, settings: Settings, batch_size: int
 ) -> Any:
-    """RDD of story records: each block placed in input order by the local engine's clusterer."""
+    """RDD of story records: each block placed in input order by the local engine's clusterer, a
+    batch of the input at a time, its stale stories closed when the local engine closes them."""
     shared = spark.sparkContext.broadcast(frequencies)
     keys, blocks = find_blocks(spark, articles, shared, settings.stories)
+    newest = spark.sparkContext.broadcast(newest_by_batch(articles, batch_size))
 
     def with_block(item: tuple[int, Prepared]) -> tuple[tuple[int, int], Prepared]:
         block = int(blocks.value[np.searchsorted(keys.value, item[0])])
@@ -224,7 +227,10 @@ def place_stories(
     def place(items: Iterator[tuple[tuple[int, int], Prepared]]) -> Iterator[tuple[Any, ...]]:
         clusterer = StoryClusterer(settings.stories, shared.value, as_learnt=True)
         for _, members in itertools.groupby(items, key=lambda item: item[0][0]):
-            yield from _place_block(clusterer, (prepared for _, prepared in members), batch_size)
+            batches = itertools.groupby(members, key=lambda item: input_batch(item[0][1], batch_size))
+            yield from _place_block(
+                clusterer, ((newest.value.get(n), [m for _, m in batch]) for n, batch in batches)
+            )
 
     partitions = articles.getNumPartitions()
     return (
@@ -234,17 +240,33 @@ def place_stories(
     )
 
 
+def input_batch(key: int, batch_size: int) -> tuple[int, int]:
+    """The batch of `storylens cluster` a document falls in (exact for one input file: the local
+    engine counts documents across files and leaves blank lines out)."""
+    return key >> RECORD_BITS, (key & ((1 << RECORD_BITS) - 1)) // batch_size
+
+
+def newest_by_batch(articles: Any, batch_size: int) -> dict[tuple[int, int], datetime]:
+    """The newest publication date of each input batch: when the local engine closes stale stories."""
+    dated = articles.filter(lambda item: item[1][1].published is not None)
+    return dict(
+        dated.map(lambda item: (input_batch(item[0], batch_size), item[1][1].published))
+        .reduceByKey(max)
+        .collect()
+    )
+
+
 def _place_block(
-    clusterer: StoryClusterer, members: Iterable[Prepared], batch_size: int
+    clusterer: StoryClusterer, batches: Iterable[tuple[datetime | None, list[Prepared]]]
 ) -> Iterator[tuple[Any, ...]]:
-    """One block's stories; the clusterer is empty again afterwards."""
+    """One block's stories, its members given per input batch with the batch's newest date; the
+    clusterer is empty again afterwards."""
     records: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(iter(members), batch_size):
-        records.update((features.id, record) for record, features in chunk)
-        clusterer.add_features([features for _, features in chunk])
-        dates = [features.published for _, features in chunk if features.published]
-        if dates:
-            yield from _story_rows(clusterer.close_stale(max(dates)), records)
+    for newest, members in batches:
+        records.update((features.id, record) for record, features in members)
+        clusterer.add_features([features for _, features in members])
+        if newest is not None:
+            yield from _story_rows(clusterer.close_stale(newest), records)
     yield from _story_rows(clusterer.finish(), records)
 
 
