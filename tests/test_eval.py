@@ -48,7 +48,7 @@ def test_eval_summaries_prints_every_system(tmp_path: Path) -> None:
 def test_eval_names_a_wrong_path_or_format(tmp_path: Path) -> None:
     runner = CliRunner()
     missing = runner.invoke(app, ["eval", "summaries", "--data", str(tmp_path / "nope.jsonl")])
-    assert missing.exit_code == 2 and "no such file" in missing.output
+    assert missing.exit_code == 2 and "no such file" in " ".join(missing.output.split())
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"something": 1}\n', encoding="utf-8")
     wrong = runner.invoke(app, ["eval", "summaries", "--data", str(bad)])

@@ -15,7 +15,9 @@ The local engine reads a stream and places each article in the open story it is 
    slide with the stories instead of cutting them at fixed edges; undated articles link to the
    whole posting, as their decay is 1. Blocks are the connected components of these links;
 4. each block is placed in input order by the local engine's `StoryClusterer` (average link to
-   the stories, the story-to-story pass as stories close, the entity split). Articles of two
+   the stories, the story-to-story pass as stories close, the entity split), a batch of the input
+   at a time, its stale stories closed after each batch as the local engine closes them (with the
+   batch's newest date over all blocks). Articles of two
    blocks are never compared when placed. The story-to-story pass looks a closing story up by
    the top terms of its summed vector, which may be terms none of its members is indexed under;
    such a join across blocks is not made here (no cross-block pass: on the Multi-News and ECB+
