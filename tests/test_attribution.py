@@ -311,7 +311,6 @@ def test_an_institution_named_after_a_person_speaks_as_itself() -> None:
     assert quote.speaker == "Harold Finch Memorial Hospital"
 
 
-
 def test_a_section_heading_before_a_colon_is_not_the_speaker() -> None:
     text = (
         "Some of our favorite Berg quotes over the years: \n \n ON HAPPINESS: “To be truly happy, you "

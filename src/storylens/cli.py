@@ -107,12 +107,27 @@ def brief_command(
         int | None, typer.Option("--max-bytes", help="Largest input file read (default 20 MiB).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")] = False,
+    engine: Annotated[
+        str, typer.Option("--engine", help="local, or spark: one briefing per story of a corpus, as Parquet.")
+    ] = "local",
+    master: Annotated[
+        str | None, typer.Option("--master", help="Spark master: local[*] (default), spark://..., yarn.")
+    ] = None,
+    stories: Annotated[
+        Path | None, typer.Option("--stories", help="With --engine spark: stories of `storylens cluster`.")
+    ] = None,
 ) -> None:
     """Brief the articles under PATHS: summary with citations, conflicts, quotes, timeline, copies."""
+    from storylens.spark.commands import brief_on_spark, check_engine
+
     try:
         settings = _settings(config, field or [], words, max_bytes)
     except StorylensError as exc:
         raise _usage_error(str(exc)) from exc
+    if check_engine(engine):
+        raise _usage_error(str(check_engine(engine)))
+    if engine == "spark":
+        raise typer.Exit(brief_on_spark(paths, output, settings, master=master, stories=stories))
     try:
         result = _run_with_progress(paths, settings)
     except KeyboardInterrupt:  # typer would call it "Aborted!" with the code for failed inputs
@@ -155,9 +170,14 @@ def cluster_command(
     checkpoint_every: Annotated[
         float, typer.Option("--checkpoint-every", help="Seconds between checkpoints (0: after every batch).")
     ] = 60.0,
+    engine: Annotated[str, typer.Option("--engine", help="local (this machine) or spark.")] = "local",
+    master: Annotated[
+        str | None, typer.Option("--master", help="Spark master: local[*] (default), spark://..., yarn.")
+    ] = None,
 ) -> None:
     """Group a corpus into stories (no briefing); rerun the same command to resume after an interruption."""
     from storylens.corpus import CorpusFiles, cluster_corpus
+    from storylens.spark.commands import check_engine, cluster_on_spark
 
     try:
         settings = _settings(config, field or [], None, max_bytes)
@@ -165,6 +185,10 @@ def cluster_command(
         raise _usage_error(str(exc)) from exc
     if output.suffix.lower() not in {".jsonl", ".parquet"}:
         raise _usage_error(f"{output}: the output must end in .jsonl or .parquet")
+    if check_engine(engine):
+        raise _usage_error(str(check_engine(engine)))
+    if engine == "spark":
+        raise typer.Exit(cluster_on_spark(paths, output, settings, master=master, batch=max(1, batch)))
     columns = (
         TextColumn("{task.description}"),
         TextColumn("{task.completed:,} articles"),

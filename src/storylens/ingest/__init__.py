@@ -159,22 +159,14 @@ def _read_file(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
     if suffix in JSON_LINES:
         yield from stream_json_lines(path, settings)
         return
-    if suffix.removesuffix(".gz") not in KNOWN_SUFFIXES and suffix != ".gz":
-        yield Failure(
-            origin,
-            "ingest",
-            f"unknown format '{suffix or path.name}'; storylens reads "
-            ".txt, .md, .html, .htm, .json, .jsonl, .warc and .warc.gz (each also gzipped)",
-        )
+    unknown = _unknown_format(path.name, origin)
+    if unknown:
+        yield unknown
         return
     try:
         size = path.stat().st_size
         if size > settings.max_bytes:
-            raise InputError(
-                origin,
-                f"the file is {size:,} bytes, over the limit of "
-                f"{settings.max_bytes:,}; raise [ingest] max_bytes to read it",
-            )
+            raise InputError(origin, too_large(size, settings))
         with path.open("rb") as handle:  # the file may have grown since it was measured
             data = read_capped(handle, settings.max_bytes, origin, "the file")
     except InputError as exc:
@@ -184,6 +176,39 @@ def _read_file(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
         yield Failure(origin, "ingest", f"cannot read the file ({exc.strerror or exc})")
         return
     yield from _read_bytes(data, origin, suffix, settings)  # guarded by the caller
+
+
+def is_json_lines(name: str) -> bool:
+    """A JSON-lines file, gzipped or not: read line by line, whatever its size."""
+    return _suffix(Path(name)) in JSON_LINES
+
+
+def too_large(size: int, settings: IngestSettings) -> str:
+    return f"the file is {size:,} bytes, over the limit of {settings.max_bytes:,}; {RAISE_LIMIT}"
+
+
+def read_file_content(
+    data: bytes, origin: str, name: str, settings: IngestSettings
+) -> Iterator[Raw | Failure]:
+    """The documents in the bytes of a file called `name`, its format told by its name (the Spark
+    engine reads files through Hadoop and hands their bytes here). Never raises."""
+    unknown = _unknown_format(name, origin)
+    if unknown:
+        yield unknown
+        return
+    yield from read_bytes(data, origin, _suffix(Path(name)), settings)
+
+
+def _unknown_format(name: str, origin: str) -> Failure | None:
+    suffix = _suffix(Path(name))
+    if suffix.removesuffix(".gz") in KNOWN_SUFFIXES or suffix == ".gz":
+        return None
+    return Failure(
+        origin,
+        "ingest",
+        f"unknown format '{suffix or name}'; storylens reads "
+        ".txt, .md, .html, .htm, .json, .jsonl, .warc and .warc.gz (each also gzipped)",
+    )
 
 
 def stream_json_lines(path: Path, settings: IngestSettings) -> Iterator[Raw | Failure]:
@@ -273,4 +298,12 @@ def _read_text(text: str, origin: str, suffix: str, settings: IngestSettings) ->
         yield Raw(origin=origin, format="text", content=text)
 
 
-__all__ = ["iter_documents", "read_bytes", "read_inputs", "walk"]
+__all__ = [
+    "is_json_lines",
+    "iter_documents",
+    "read_bytes",
+    "read_file_content",
+    "read_inputs",
+    "too_large",
+    "walk",
+]

@@ -36,6 +36,7 @@ from storylens.stories import (
     title_words,
 )
 from storylens.stories.vectors import (
+    MIN_DOCUMENT_FREQUENCY,
     N_FEATURES,
     DocumentFrequencies,
     entity_term_counts,
@@ -125,13 +126,25 @@ class StoryClusterer:
     is weighted as the batch clusterer weighs it; without, frequencies are learnt as articles come.
     """
 
-    def __init__(self, settings: StorySettings | None = None, frequencies: DocumentFrequencies | None = None):
+    def __init__(
+        self,
+        settings: StorySettings | None = None,
+        frequencies: DocumentFrequencies | None = None,
+        *,
+        as_learnt: bool = False,
+    ):
+        """`as_learnt`: with `frequencies` given, weigh and compare as the learning clusterer does
+        once it has seen them all (terms seen once keep their weight, the incremental threshold);
+        the Spark engine counts the corpus first and places with these to give the stories of
+        `storylens cluster`."""
         self.settings = settings or StorySettings()
         self.learning = frequencies is None
         self.frequencies = frequencies or DocumentFrequencies()
-        self._idf: np.ndarray | None = None if self.learning else self.frequencies.idf()
+        learnt_weights = self.learning or as_learnt
+        minimum = 1 if as_learnt else MIN_DOCUMENT_FREQUENCY
+        self._idf: np.ndarray | None = None if self.learning else self.frequencies.idf(minimum)
         self.threshold = (
-            self.settings.incremental_threshold if self.learning else self.settings.merge_threshold
+            self.settings.incremental_threshold if learnt_weights else self.settings.merge_threshold
         )
         self.open: dict[int, _Open] = {}
         self.postings: dict[int, list[int]] = {}
@@ -364,6 +377,17 @@ def _stack(rows: list[tuple[np.ndarray, np.ndarray]]) -> sp.csr_matrix:
     indices = np.concatenate([i for i, _ in rows]) if rows else np.zeros(0, np.int32)
     data = np.concatenate([d for _, d in rows]) if rows else np.zeros(0, np.float32)
     return sp.csr_matrix((data, indices, indptr), shape=(len(rows), N_FEATURES))
+
+
+def meeting_terms(indices: np.ndarray, values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The terms through which an article (a weighted vector) can meet a story in `StoryClusterer`:
+    those it is looked up by and those it is indexed under, less the terms no other article has
+    (`counts`: how many articles hold each term). Articles that share none of these, directly or
+    through others, are never compared when placed; only the story-to-story pass, which looks a
+    closing story up by the top terms of its summed vector, can join them."""
+    shared = counts[indices] > 1
+    found = np.union1d(_top_terms(indices[shared], values[shared]), _top_terms(indices, values))
+    return found[counts[found] > 1]
 
 
 def _top_terms(indices: np.ndarray, values: np.ndarray) -> np.ndarray:
