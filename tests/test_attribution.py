@@ -332,3 +332,52 @@ def test_a_party_label_in_brackets_is_not_the_speaker() -> None:
     )
     (quote,) = only(attributed(text), QuoteKind.DIRECT)
     assert quote.speaker == "Diane Savino"
+
+
+def test_a_child_called_by_first_name_is_not_the_she_who_speaks() -> None:
+    # "Carter" is the first name of the boy named in full before; the correction at the end names
+    # a "Robin Carter" who must not complete the earlier "Carter".
+    text = (
+        "Before dinner, 3-year-old Carter Roberts seemed healthy. His mother, Robin Roberts, figured he "
+        'had a cold.\n\nCarter could barely stand when she picked him up. "What was most alarming," she '
+        'said, "is he had no control over his arm."\n\nCorrection: This article misnamed Robin Roberts '
+        "as Robin Carter."
+    )
+    direct = only(attributed(text), QuoteKind.DIRECT)
+    assert direct and all(q.speaker == "Robin Roberts" for q in direct)
+
+
+def test_the_person_a_speaker_is_related_to_does_not_speak() -> None:
+    text = (
+        "Wilbur Ross ran the fund for years. "
+        '"Everyone who worked with him knew it was not true," says a former colleague of Ross.'
+    )
+    (quote,) = only(attributed(text), QuoteKind.DIRECT)
+    assert quote.speaker_text == "a former colleague of Ross"
+    assert quote.speaker is None
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            'Sara Long ran the desk. "I told him we are going to start him at $1 billion," added the '
+            "reporter, who no longer works at the magazine.",
+            "the reporter",
+        ),
+        (
+            'Dan Ortiz met her friends. Adds another contemporary: "She wants him on the list."',
+            "another contemporary",
+        ),
+    ],
+)
+def test_an_inverted_speaker_after_the_verb_is_found(text: str, speaker: str) -> None:
+    (quote,) = only(attributed(text), QuoteKind.DIRECT)
+    assert quote.speaker_text == speaker
+
+
+def test_a_first_name_source_agrees_with_the_full_name_it_stands_for() -> None:
+    assert polnear.names_agree("Jeb Bush", "Jeb")
+    assert polnear.names_agree("Jeb Bush", "Mr. Bush")
+    assert not polnear.names_agree("Jeb Bush", "Donald")
+    assert not polnear.names_agree(None, "Jeb")

@@ -323,10 +323,27 @@ def _source_of(verb: Token, regions: Fragments) -> Token | None:
             return min(subjects, key=lambda c: abs(c.i - verb.i))
         if any(c.dep_ == "nsubjpass" for c in verb.children):
             return None
+        inverted = _inverted_subject(verb, regions) if not seen else None
+        if inverted is not None:
+            return inverted
         if verb.dep_ not in OPEN_VERB_DEPS or verb.head.i == verb.i or _bare_participle(verb):
             return None
         verb, seen = verb.head, seen + 1
     return None
+
+
+def _inverted_subject(verb: Token, regions: Fragments) -> Token | None:
+    """Quotative inversion: in "“...,” added the reporter" and "Adds another contemporary: “...”"
+    the parse takes the speaker, right after a finite main verb that has no subject, for its
+    object. Only next to the quote: right after its closing mark, or before a colon."""
+    if verb.tag_ not in {"VBD", "VBZ"} or verb.dep_ != "ROOT" or verb.i == 0 or verb.i + 1 >= len(verb.doc):
+        return None  # a base form with no subject is an imperative ("Read the report: ...")
+    speaker = next((c for c in verb.rights if c.dep_ == "dobj" and c.pos_ in {"NOUN", "PROPN"}), None)
+    if speaker is None or speaker.left_edge.i != verb.i + 1 or any(s <= speaker.idx < e for s, e in regions):
+        return None
+    after_quote = _is_quote_mark(verb.nbor(-1))
+    before_colon = speaker.right_edge.i + 1 < len(verb.doc) and verb.doc[speaker.right_edge.i + 1].text == ":"
+    return speaker if after_quote or (before_colon and verb.is_sent_start) else None
 
 
 def _bare_participle(verb: Token) -> bool:

@@ -162,7 +162,12 @@ class SpeakerResolver:
         # The parse may take a title word or a bracket for the head ("Vice President for news
         # Dave Gorab", "Gov. John Kasich (R-OH)"): a person named before any apposition wins.
         phrase_end = source[0] + len(re.split(r"[,(]", self.text[source[0] : source[1]], maxsplit=1)[0])
-        named = self._people_within(source[0], phrase_end)
+        # "a former colleague of Ross": the person after "of" is whom the speaker relates to.
+        named = [
+            p
+            for p in self._people_within(source[0], phrase_end)
+            if not re.search(r"\bof\s+(?:the\s+)?$", self.text[head[1] : p.start])
+        ]
         if named:
             return self.full_name(named[-1])
         # An organisation speaks when it is the head itself ("Reuters"), not a modifier of it
@@ -198,24 +203,42 @@ class SpeakerResolver:
         bare = _without_possessive(strip_title(person.name))
         if person.label != "PERSON":
             return bare
+        # News writes a name in full before it shortens it: only forms written up to this mention
+        # complete it (a correction at the end naming "Robin Carter" is not the "Carter" above).
         fuller = {
             _without_possessive(strip_title(p.name))
             for p in self.people
-            if p.label == "PERSON" and same_person(p.name, bare)
+            if p.label == "PERSON" and p.start <= person.start and same_person(p.name, bare)
         }
         full_names = {n for n in fuller if len(n.split()) > 1}
         if len(full_names) > 1:
             return bare
         if not full_names and len(bare.split()) == 1:
-            return self._first_name_before(bare) or bare
+            by_first_name = None if self._titled(person) else self._called_by_first_name(bare, person.start)
+            return by_first_name or self._first_name_before(bare, person.end) or bare
         return max([*fuller, bare], key=lambda n: (len(n.split()), len(n)))
 
-    def _first_name_before(self, surname: str) -> str | None:
-        """ "Langat" -> "Faith Langat" where the text writes a known first name before the surname
-        (the recogniser misses some full names); None when it does not, or several."""
+    def _titled(self, person: Person) -> bool:
+        """ "Mr. Lou", "Ms Gao": a title before a single name makes it a surname."""
+        words = (self.text[max(0, person.start - 12) : person.start] + " " + person.name).split()
+        return any(w.lower().rstrip(".") in HONORIFICS for w in words[-3:-1])
+
+    def _called_by_first_name(self, word: str, start: int) -> str | None:
+        """ "Carter" -> "Carter Roberts" when the one person written in full before `start` with
+        that first name exists (children, athletes and friends are called by first names)."""
+        found = {
+            _without_possessive(strip_title(p.name))
+            for p in self.people
+            if p.label == "PERSON" and p.start < start and _first_word(p.name) == word
+        }
+        return found.pop() if len(found) == 1 else None
+
+    def _first_name_before(self, surname: str, end: int) -> str | None:
+        """ "Langat" -> "Faith Langat" where the text up to `end` writes a known first name before
+        the surname (the recogniser misses some full names); None when it does not, or several."""
         found = {
             f"{m.group(1)} {surname}"
-            for m in re.finditer(rf"\b([A-Z][a-z’'-]+)\s+{re.escape(surname)}\b", self.text)
+            for m in re.finditer(rf"\b([A-Z][a-z’'-]+)\s+{re.escape(surname)}\b", self.text[:end])
             if _first_name_gender(m.group(1)) != "none"
             and zipf_frequency(m.group(1).lower(), "en") < COMMON_WORD_ZIPF
         }
@@ -242,7 +265,7 @@ class SpeakerResolver:
             return (
                 person.label == "PERSON"
                 and reachable(person)
-                and self._gender(person.name) in {gender, "unknown", "none"}
+                and self._gender(person) in {gender, "unknown", "none"}
             )
 
         salient = [(p.start, 0, p.name) for p in self.speakers if fits(p)]
@@ -276,11 +299,15 @@ class SpeakerResolver:
         titled "Senator ..."), by the roles found next to names."""
         titled = {role.person for role in self.roles if _title_head(role.title) == noun}
         named = {p.name for p in self.people if p.label == "PERSON"}
-        people = {self.full_name(Person(name, 0, 0, "PERSON")) for name in titled if name in named}
+        anywhere = len(self.text)
+        people = {
+            self.full_name(Person(name, anywhere, anywhere, "PERSON")) for name in titled if name in named
+        }
         return people.pop() if len(people) == 1 else None
 
-    def _gender(self, name: str) -> str:
-        words = name.split()
+    def _gender(self, person: Person) -> str:
+        """From a title, else the first name of the fullest form written up to this mention."""
+        words = person.name.split()
         if not words:
             return "unknown"
         title = words[0].lower()
@@ -288,7 +315,7 @@ class SpeakerResolver:
             return "male"
         if title in FEMALE_TITLES:
             return "female"
-        full = self.full_name(Person(name, 0, 0, "PERSON"))
+        full = self.full_name(person)
         first = strip_title(full).split()[0] if len(strip_title(full).split()) > 1 else ""
         return _first_name_gender(first) if first else "unknown"
 
@@ -346,6 +373,12 @@ def _detector():  # type: ignore[no-untyped-def]
 
 
 @functools.cache
+def _first_word(name: str) -> str:
+    """The first name of a full name ("Carter" of "Carter Roberts"); "" for a single word."""
+    words = strip_title(name).split()
+    return words[0] if len(words) > 1 else ""
+
+
 def _first_name_gender(first: str) -> str:
     """ "male", "female", "unknown" (androgynous names, which agree with any pronoun) or "none"
     (not a first name the detector knows, which also agrees with any pronoun)."""

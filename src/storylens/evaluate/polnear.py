@@ -114,6 +114,18 @@ def surname(name: str) -> str:
     return re.sub(r"[’']s?$", "", words[-1]).lower() if words else ""
 
 
+def names_agree(resolved: str | None, written: str) -> bool:
+    """Whether a resolved speaker is the person a gold source names: same surname, or, for a
+    person the text calls by a first name alone ("Jeb wants ...", "Donald told"), that first
+    name opening the resolved full name ("Jeb Bush")."""
+    if not resolved:
+        return False
+    if surname(resolved) == surname(written):
+        return True
+    words, first = written.split(), resolved.split()[0]
+    return len(words) == 1 and len(resolved.split()) > 1 and first.lower() == surname(written)
+
+
 def best_match(predicted: Fragments, golds: Sequence[GoldAttribution]) -> GoldAttribution | None:
     """The gold attribution a prediction overlaps most, among those it matches."""
     found = [g for g in golds if matches(predicted, g.content)]
@@ -173,9 +185,7 @@ def tally(article: GoldArticle, predictions: Sequence[Predicted], direct: bool, 
         name = proper_name(" ".join(article.text[s:e] for s, e in gold.source))
         if name:
             into.named_checked += 1
-            into.named_right += bool(prediction.resolved) and surname(prediction.resolved or "") == surname(
-                name
-            )
+            into.named_right += names_agree(prediction.resolved, name)
 
 
 # Capitalised words that open a phrase without naming anyone: "The", "His", "Former".
