@@ -381,3 +381,11 @@ def test_a_first_name_source_agrees_with_the_full_name_it_stands_for() -> None:
     assert polnear.names_agree("Jeb Bush", "Mr. Bush")
     assert not polnear.names_agree("Jeb Bush", "Donald")
     assert not polnear.names_agree(None, "Jeb")
+
+
+def test_reported_speech_that_nobody_says_is_no_quote() -> None:
+    text = (
+        "The famous length of fabric, which bears the image of a man, has long been thought to be the "
+        "cloth that once wrapped a body. The imprint is said to have been transferred in three days."
+    )
+    assert only(attributed(text), QuoteKind.INDIRECT) == []
