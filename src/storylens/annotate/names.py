@@ -233,7 +233,10 @@ def acronym_of(short: str, full: str) -> bool:
     letters = short.replace(".", "").strip()
     if not (2 <= len(letters) <= 6 and letters.isupper()):
         return False
-    initials = "".join(w[0] for w in plain(full).split() if w not in ACRONYM_SKIP)
+    words = plain(full).split()
+    if letters.lower() in {w.replace(".", "") for w in words}:
+        return False  # "U.S. Senate" is spelled out from "U.S.", not what "U.S." stands for
+    initials = "".join(w[0] for w in words if w not in ACRONYM_SKIP)
     return len(initials) >= 2 and initials == letters.lower()
 
 
