@@ -355,6 +355,12 @@ def test_the_person_a_speaker_is_related_to_does_not_speak() -> None:
     (quote,) = only(attributed(text), QuoteKind.DIRECT)
     assert quote.speaker_text == "a former colleague of Ross"
     assert quote.speaker is None
+    (son,) = attributed(
+        "The son of Oscar-winning actor Richard Dreyfuss wrote that the actor had groped him."
+    )
+    assert son.speaker is None
+    (kerry,) = attributed("Secretary of State John Kerry said the talks would resume.")
+    assert kerry.speaker == "John Kerry"
 
 
 @pytest.mark.parametrize(

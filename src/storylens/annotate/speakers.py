@@ -162,12 +162,7 @@ class SpeakerResolver:
         # The parse may take a title word or a bracket for the head ("Vice President for news
         # Dave Gorab", "Gov. John Kasich (R-OH)"): a person named before any apposition wins.
         phrase_end = source[0] + len(re.split(r"[,(]", self.text[source[0] : source[1]], maxsplit=1)[0])
-        # "a former colleague of Ross": the person after "of" is whom the speaker relates to.
-        named = [
-            p
-            for p in self._people_within(source[0], phrase_end)
-            if not re.search(r"\bof\s+(?:the\s+)?$", self.text[head[1] : p.start])
-        ]
+        named = [p for p in self._people_within(source[0], phrase_end) if not self._related_to(head, p)]
         if named:
             return self.full_name(named[-1])
         # An organisation speaks when it is the head itself ("Reuters"), not a modifier of it
@@ -178,6 +173,18 @@ class SpeakerResolver:
         # "the former president, Joao Silva,": the person in the apposition.
         apposed = self._people_within(phrase_end, source[1])
         return self.full_name(apposed[0]) if apposed else None
+
+    def _related_to(self, head: tuple[int, int], person: Person) -> bool:
+        """ "a former colleague of Ross", "The son of actor Richard Dreyfuss": a person in an
+        "of" phrase after a head that is no title is whom the speaker relates to. After a title
+        the parse may have taken for the head ("Secretary of State John Kerry") it is the speaker,
+        unless "of" comes right before the name ("a vice chairman of WL Ross")."""
+        between = self.text[head[1] : person.start]
+        if re.search(r"\bof\s+(?:the\s+)?$", between):
+            return True
+        head_word = self.text[head[0] : head[1]].split()[-1:] or [""]
+        is_title = head_word[0].lower().rstrip(".") in TITLE_WORDS
+        return not is_title and re.search(r"\bof\b", between) is not None
 
     def _written_in_lower_case(self, word: str) -> bool:
         """A capitalised common noun the article also writes in lower case ("Doctors said" with
