@@ -361,6 +361,14 @@ def test_the_person_a_speaker_is_related_to_does_not_speak() -> None:
     assert son.speaker is None
     (kerry,) = attributed("Secretary of State John Kerry said the talks would resume.")
     assert kerry.speaker == "John Kerry"
+    (spokesman,) = attributed("A spokesman for Maria Lopez said the budget would be cut in March.")
+    assert spokesman.speaker is None
+
+
+def test_the_gold_name_of_a_source_is_its_head_not_whom_it_relates_to() -> None:
+    assert polnear.proper_name("a longtime adviser to Trump") is None
+    assert polnear.proper_name("longtime Democratic pollster Pat Caddell") == "Pat Caddell"
+    assert polnear.proper_name("Secretary of State John Kerry") is not None
 
 
 @pytest.mark.parametrize(

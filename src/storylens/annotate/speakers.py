@@ -175,16 +175,17 @@ class SpeakerResolver:
         return self.full_name(apposed[0]) if apposed else None
 
     def _related_to(self, head: tuple[int, int], person: Person) -> bool:
-        """ "a former colleague of Ross", "The son of actor Richard Dreyfuss": a person in an
-        "of" phrase after a head that is no title is whom the speaker relates to. After a title
-        the parse may have taken for the head ("Secretary of State John Kerry") it is the speaker,
-        unless "of" comes right before the name ("a vice chairman of WL Ross")."""
+        """ "a former colleague of Ross", "Residents in Gao", "a spokesman for Smith": a person in
+        a prepositional phrase of the speaker's noun phrase is whom the speaker relates to. After
+        a title the parse may have taken for the head ("Secretary of State John Kerry", "Vice
+        President for news Dave Gorab") the person is the speaker, unless the preposition comes
+        right before the name ("a vice chairman of WL Ross")."""
         between = self.text[head[1] : person.start]
-        if re.search(r"\bof\s+(?:the\s+)?$", between):
+        if re.search(rf"\b{RELATING}\s+(?:the\s+)?$", between):
             return True
         head_word = self.text[head[0] : head[1]].split()[-1:] or [""]
         is_title = head_word[0].lower().rstrip(".") in TITLE_WORDS
-        return not is_title and re.search(r"\bof\b", between) is not None
+        return not is_title and re.search(rf"\b{RELATING}\b", between) is not None
 
     def _written_in_lower_case(self, word: str) -> bool:
         """A capitalised common noun the article also writes in lower case ("Doctors said" with
@@ -354,6 +355,8 @@ def _is_name_word(written: str) -> bool:
 NEVER_NAME_TAGS = frozenset(
     {"DT", "PDT", "CD", "PRP", "PRP$", "WP", "WP$", "WDT", "IN", "CC", "EX", "JJ", "JJR", "JJS"}
 )
+# Prepositions that tie a name to the speaker's noun phrase without making it the speaker.
+RELATING = r"(?:of|for|in|at|from|with|near|to)"
 NOT_NAME_HEADS = frozenset({*PRONOUN_GENDER, *PLURAL_PRONOUNS, "i", "you", "we", "it", "who", "this", "that"})
 
 

@@ -202,4 +202,6 @@ def proper_name(source: str) -> str | None:
     if not runs or runs[-1].end() < len(head.rstrip(" .")):
         return None
     name = runs[-1].group()
+    if re.search(r"\b[a-z]+\s+(?:of|for|in|at|from|with|near|to)\s+(?:the\s+)?$", head[: runs[-1].start()]):
+        return None  # "a longtime adviser to Trump": the head is the adviser, the name is whom he advises
     return None if name.split()[-1].lower() in _NOT_NAMES else name
