@@ -13,7 +13,7 @@ import pint
 
 from storylens.model import Quantity
 
-UNITS = pint.UnitRegistry()
+UNITS: pint.UnitRegistry = pint.UnitRegistry()
 
 NUMBER_WORDS = {
     "a": 1,

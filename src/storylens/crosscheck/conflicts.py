@@ -385,13 +385,13 @@ def quote_conflicts(
     words long enough not to be a phrase anyone may say."""
     outlets = {article.id: article.outlet for article in articles}
     people = {entity.name for entity in entities if entity.label == "PERSON"}
-    others = {entity.name for entity in entities if entity.label != "PERSON"} - people
+    not_people = {entity.name for entity in entities if entity.label != "PERSON"} - people
     conflicts = []
     for group in groups:
         by_speaker: dict[str, list[QuoteMention]] = {}
         for quote in group:
             speaker = speaker_of(quote, entities)
-            named = speaker in people or _looks_like_a_name(speaker, others)
+            named = speaker in people or _looks_like_a_name(speaker, not_people)
             if named and speaker and len(WORD.findall(quote.text)) >= MIN_QUOTE_WORDS:
                 by_speaker.setdefault(speaker, []).append(quote)
         if len(by_speaker) < 2:
