@@ -203,7 +203,10 @@ def _split_table(
         hit = any(matches(r, x) for r in runs)
         found_kind.setdefault(x["kind"], Counter())["found" if hit else "missed"] += 1
     out = [f"\n## {split}: {len(clusters)} clusters ({_ranges(clusters)})", ""]
-    out += ["| reported kind | reported | real | false | unlabelled | precision |", "|---|---|---|---|---|---|"]
+    out += [
+        "| reported kind | reported | real | false | unlabelled | precision |",
+        "|---|---|---|---|---|---|",
+    ]
     for kind, c in sorted(by_kind.items()) + [("all", verdict)]:
         judged = c["real"] + c["false"]
         p = f"{c['real'] / judged:.2f}" if judged else "-"

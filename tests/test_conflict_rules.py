@@ -1,0 +1,192 @@
+"""The conflict rules added for real clusters (issue 11): each false-alarm class seen on the
+Multi-News dev clusters, and each kind of figure that was missed, on small hand-written
+sentences. No model is loaded: the rules are plain functions over the records."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from storylens.annotate.quantities import find_quantities
+from storylens.crosscheck.conflicts import (
+    _looks_like_a_name,
+    _maybe_one_person,
+    _other_subjects,
+    _same_day_of_year,
+    _wholes,
+    quantities_agree,
+    quote_conflicts,
+    titles_conflict,
+)
+from storylens.crosscheck.wording import negation_conflict, same_word
+from storylens.model import (
+    Article,
+    DateMention,
+    DatePrecision,
+    Entity,
+    QuoteMention,
+    Sentence,
+    Span,
+)
+
+
+def _quantity(text: str):  # type: ignore[no-untyped-def]
+    found = find_quantities("a", text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- figures that were missed ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("a ranger's three-year-old son", 3.0),
+        ("A 2-year-old toddler was attacked", 2.0),
+        ("a two and a half year old child", 2.5),
+        ("Eleven-year-old Sam", 11.0),
+    ],
+)
+def test_ages_written_in_words_are_ages(text: str, age: float) -> None:
+    found = _quantity(text)
+    assert (found.unit, found.value) == ("age", age)
+
+
+def test_minutes_are_durations_hyphenated_or_not() -> None:
+    long, short = _quantity("he held court for 80 minutes"), _quantity("a 77-minute news conference")
+    assert long.unit == short.unit == "years"
+    assert long.value > short.value
+    assert _quantity("a nine-year-old boy").unit == "age"  # "-year-old" is still an age
+
+
+def test_lengths_and_weights_are_converted_before_comparing() -> None:
+    km, miles = _quantity("the lion was 30km from the park"), _quantity("Isinya, 12 miles away")
+    assert km.unit == miles.unit == "length"
+    assert not quantities_agree(km, miles)  # 30 km is 18.6 miles
+    feet, metres = _quantity("she fell 30ft down"), _quantity("she fell 9.1 metres down")
+    assert quantities_agree(feet, metres)  # a rounded conversion is the same measure
+    assert _quantity("it weighs 150 pounds").unit == "mass"
+
+
+def test_speeds_and_rates_are_no_lengths() -> None:
+    assert find_quantities("a", "a speed of 450,000 miles per hour") == ()
+    assert all(q.unit != "length" for q in find_quantities("a", "walking 20 miles a day"))
+
+
+# --- false alarms of the dev clusters -------------------------------------------------------
+
+
+def test_a_graded_number_is_no_count() -> None:
+    assert find_quantities("a", 'four patients with "priority one gunshot wounds"')[0].value == 4
+    assert len(find_quantities("a", 'four patients with "priority one gunshot wounds"')) == 1
+    assert find_quantities("a", "a Category 4 storm hit the coast") == ()
+
+
+def test_an_increment_is_not_the_amount() -> None:
+    text = "At Costco, a $15.99 case of Gatorade now costs an additional $10.34 due to the tax."
+    sentence = Sentence("a", 0, 0, len(text), text)
+    kept = _wholes(sentence, list(find_quantities("a", text)))
+    assert [q.text for q in kept] == ["$15.99"]
+
+
+def test_figures_of_two_named_parties_are_two_facts() -> None:
+    obama = Entity("e1", "Barack Obama", "PERSON", (), ())
+    trump = Entity("e2", "Donald Trump", "PERSON", (), ())
+    assert _other_subjects(obama, trump)
+    assert not _other_subjects(trump, trump)
+    assert not _other_subjects(None, trump)  # a figure said of nobody named is compared
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "conflict"),
+    [
+        ("organization’s executive director", "group’s executive director", False),
+        ("Department Officer Senior Deputy", "Richland County Senior Deputy", False),
+        ("vice president of the company", "president of the company", True),
+        ("general secretary of the teachers' union", "general secretary of the nurses' union", True),
+        ("defence minister", "foreign minister", True),
+    ],
+)
+def test_titles_proper_are_compared(first: str, second: str, conflict: bool) -> None:
+    assert titles_conflict(first, second) is conflict
+
+
+def test_a_guessed_year_does_not_make_two_dates() -> None:
+    written = DateMention("a", 0, 12, "Dec. 3, 2013", date(2013, 12, 3), DatePrecision.DAY, False)
+    guessed = DateMention("b", 0, 6, "Dec. 3", date(2014, 12, 3), DatePrecision.DAY, True)
+    other = DateMention("b", 0, 6, "Dec. 4", date(2013, 12, 4), DatePrecision.DAY, True)
+    assert _same_day_of_year(written, guessed)
+    assert not _same_day_of_year(written, other)
+    both_written = DateMention("b", 0, 12, "Dec. 3, 2014", date(2014, 12, 3), DatePrecision.DAY, False)
+    assert not _same_day_of_year(written, both_written)
+
+
+def _sentence(article: str, text: str) -> Sentence:
+    return Sentence(article, 0, 0, len(text), text)
+
+
+def test_negation_needs_two_close_statements() -> None:
+    plain = _sentence("a", "The committee approved the merger on Wednesday.")
+    negated = _sentence("b", "The committee did not approve the merger on Wednesday.")
+    assert negation_conflict(plain, negated, 0.84) is not None
+    assert negation_conflict(plain, negated, 0.59) is None  # an aligned pair of two facts
+    question = _sentence("b", "Did the committee not approve the merger on Wednesday?")
+    assert negation_conflict(plain, question, 0.95) is None
+    assert negation_conflict(_sentence("a", "Any regrets?"), _sentence("b", "No regrets"), 1.0) is None
+
+
+def test_negation_is_of_one_word_not_of_a_word_that_begins_alike() -> None:
+    plain = _sentence("a", "The strongman of the region won the vote easily.")
+    negated = _sentence("b", "The man of the region was not strong and lost the vote.")
+    assert negation_conflict(plain, negated, 0.9) is None
+    assert same_word("approve", "approval") and same_word("charged", "charge")
+    assert not same_word("strong", "strongman") and not same_word("state", "statement")
+
+
+def test_speakers_who_may_be_one_person() -> None:
+    assert _maybe_one_person("DC Bird", "Tim Bird")
+    assert _maybe_one_person("Ray Fang", "Raymond Fang")
+    assert _maybe_one_person("Davis", "Wendy Davis")
+    assert not _maybe_one_person("Joan Field", "Omar Sy")
+
+
+def test_only_named_people_speak_in_a_quote_conflict() -> None:
+    assert _looks_like_a_name("Omar Sy", set())
+    assert not _looks_like_a_name("Astronomers", set())
+    assert not _looks_like_a_name("Addressing", set())
+    assert not _looks_like_a_name("Chicago Police Department", {"Chicago Police Department"})
+
+
+def _quote(article: str, text: str, speaker: str) -> QuoteMention:
+    return QuoteMention(article, 0, len(text), text, speaker, Span(article, 0, 1), speaker)
+
+
+def _articles() -> list[Article]:
+    return [Article(x, "", "", f"outlet {x}", x, "text") for x in ("a", "b")]
+
+
+def _people() -> list[Entity]:
+    return [
+        Entity("p1", "Joan Field", "PERSON", (), ()),
+        Entity("p2", "Omar Sy", "PERSON", (), ()),
+        Entity("p3", "Tim Bird", "PERSON", (), ()),
+    ]
+
+
+def test_quote_given_to_two_people_by_two_articles_is_a_conflict() -> None:
+    words = "This is a dark day for the city"
+    group = [_quote("a", words, "Joan Field"), _quote("b", words, "Omar Sy")]
+    found = quote_conflicts([group], _people(), _articles())
+    assert [(c.first_value, c.second_value) for c in found] == [("Joan Field", "Omar Sy")]
+
+
+def test_no_quote_conflict_inside_one_article_or_for_a_short_phrase() -> None:
+    words = "This is a dark day for the city"
+    one_article = [_quote("a", words, "Joan Field"), _quote("a", words, "Omar Sy")]
+    assert quote_conflicts([one_article], _people(), _articles()) == []
+    short = [_quote("a", "Says who?", "Joan Field"), _quote("b", "Says who?", "Omar Sy")]
+    assert quote_conflicts([short], _people(), _articles()) == []
+    alias = [_quote("a", words, "Tim Bird"), _quote("b", words, "DC Bird")]
+    assert quote_conflicts([alias], _people(), _articles()) == []
