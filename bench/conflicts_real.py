@@ -267,6 +267,10 @@ def main() -> int:
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--dump", help="cluster ids to brief and print as JSON lines: 30-49,52")
     parser.add_argument("--synthetic", action="store_true", help="also run the synthetic suites")
+    parser.add_argument("--save", type=Path, help="also write the reported conflicts (JSON lines) here")
+    parser.add_argument(
+        "--reported", type=Path, help="score the reported conflicts saved by --save instead of a fresh run"
+    )
     args = parser.parse_args()
     labels = {x["key"]: x for x in read_jsonl(args.labels / "reported_labels.jsonl")}
     reals = read_jsonl(args.labels / "real_contradictions.jsonl")
@@ -276,10 +280,26 @@ def main() -> int:
     clusters = sorted({x["cluster"] for x in reals} | {x["cluster"] for x in labels.values()})
     clusters = sorted(set(clusters) | set(_read_clusters(args.labels)))
     print(f"real contradictions labelled: {len(reals)}; reported conflicts labelled: {len(labels)}")
-    print(score(run(clusters, args.data), labels, reals))
+    reported = load(args.reported, clusters) if args.reported else run(clusters, args.data)
+    if args.save:
+        rows = [{**r.__dict__, "cluster": n} for n, items in reported.items() for r in items]
+        args.save.write_bytes(b"".join(orjson.dumps(row) + b"\n" for row in rows))
+    print(score(reported, labels, reals))
     if args.synthetic:
         print(synthetic())
     return 0
+
+
+def load(path: Path, clusters: list[int]) -> dict[int, list[Reported]]:
+    """Reported conflicts saved by --save (or printed by --dump), by cluster."""
+    out: dict[int, list[Reported]] = {n: [] for n in clusters}
+    for row in read_jsonl(path):
+        if row.get("none") or row["cluster"] not in out:
+            continue
+        fields = {k: row[k] for k in Reported.__dataclass_fields__}
+        fields |= {k: tuple(row[k]) for k in ("articles", "values", "sentences")}
+        out[row["cluster"]].append(Reported(**fields))
+    return out
 
 
 def _read_clusters(folder: Path) -> list[int]:
