@@ -190,3 +190,24 @@ def test_no_quote_conflict_inside_one_article_or_for_a_short_phrase() -> None:
     assert quote_conflicts([short], _people(), _articles()) == []
     alias = [_quote("a", words, "Tim Bird"), _quote("b", words, "DC Bird")]
     assert quote_conflicts([alias], _people(), _articles()) == []
+
+
+def test_a_short_form_written_inside_its_own_group_does_not_loop() -> None:
+    # Multi-News cluster 143 hung here: a group whose key begins one of its own written names
+    # ("george" holding "George Walker") was merged into itself, and the merge chain never ended.
+    import signal
+
+    from storylens.annotate.entities import Named, Story, _join_short_forms
+    from storylens.model import Mention
+
+    def _named(name: str) -> Named:
+        return Named(Mention("a", 0, len(name), name, "PERSON"), name, name.lower())
+
+    roots = {"george": [_named("George Walker"), _named("George")]}
+    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError("merge loops")))
+    signal.alarm(5)
+    try:
+        groups = _join_short_forms(roots, Story())
+    finally:
+        signal.alarm(0)
+    assert [len(g) for g in groups] == [2]

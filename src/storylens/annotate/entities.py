@@ -714,15 +714,16 @@ def _join_short_forms(roots: dict[str, list[Named]], story: Story) -> list[list[
                 longer[" ".join(words[-size:])].add(key)
     merged: dict[str, str] = {}
     for key in sorted(roots, key=lambda k: len(k.split())):
-        fits = [k for k in longer.get(key, ()) if _can_be_one(story.label(key), story.label(k))]
+        fits = [k for k in longer.get(key, ()) if k != key and _can_be_one(story.label(key), story.label(k))]
         sizes = sorted(((len(roots[k]), k) for k in fits), reverse=True)
         if len(sizes) == 1 or (sizes and _abbreviates(key, len(roots[key]), sizes)):
             merged[key] = sizes[0][1]
     groups: dict[str, list[Named]] = defaultdict(list)
     for key, members in roots.items():
-        target = key
-        while target in merged:
+        target, seen = key, {key}
+        while target in merged and merged[target] not in seen:  # a cycle of short forms ends
             target = merged[target]
+            seen.add(target)
         groups[target].extend(members)
     return list(groups.values())
 
