@@ -211,3 +211,15 @@ def test_a_short_form_written_inside_its_own_group_does_not_loop() -> None:
     finally:
         signal.alarm(0)
     assert [len(g) for g in groups] == [2]
+
+
+def test_quotes_grouped_by_sense_alone_are_no_attribution_conflict() -> None:
+    account = "She told her she was going to work on a farm and would not call for a week or so"
+    threat = "He duct taped her wrists and said she would not be coming back from the boat"
+    group = [_quote("a", account, "Joan Field"), _quote("b", threat, "Omar Sy")]
+    assert quote_conflicts([group], _people(), _articles()) == []
+    spun = [
+        _quote("a", "I accept complete responsibility for what occurred", "Joan Field"),
+        _quote("b", "I take full responsibility for what happened", "Omar Sy"),
+    ]
+    assert len(quote_conflicts([spun], _people(), _articles())) == 1
