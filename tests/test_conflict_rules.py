@@ -223,3 +223,37 @@ def test_quotes_grouped_by_sense_alone_are_no_attribution_conflict() -> None:
         _quote("b", "I take full responsibility for what happened", "Omar Sy"),
     ]
     assert len(quote_conflicts([spun], _people(), _articles())) == 1
+
+
+def test_counts_of_two_outcomes_are_two_facts() -> None:
+    from storylens.crosscheck.conflicts import _other_outcomes, _outcome
+
+    killed = _sentence("a", "At least 116 Palestinians and three soldiers were killed Wednesday.")
+    wounded = _sentence("b", "More than 6,500 Palestinians have been wounded in the strikes.")
+    dead = _sentence("b", "The strikes left 120 Palestinians dead on Wednesday.")
+    first = find_quantities("a", killed.text)[0]
+    assert _outcome(killed, first) == "killed"
+    assert _outcome(wounded, find_quantities("b", wounded.text)[0]) == "wounded"
+    assert _other_outcomes("killed", "wounded")
+    assert not _other_outcomes(_outcome(killed, first), _outcome(dead, find_quantities("b", dead.text)[0]))
+
+
+def test_the_ends_of_a_range_are_no_figures() -> None:
+    text = "He was sentenced to nine to 33 years in prison."
+    sentence = _sentence("a", text)
+    assert _wholes(sentence, list(find_quantities("a", text))) == []
+    plain = "The former banker was sentenced to 12 years in prison."
+    assert len(_wholes(_sentence("a", plain), list(find_quantities("a", plain)))) == 1
+
+
+def test_two_forms_of_one_name_are_no_swap() -> None:
+    from storylens.crosscheck.wording import one_name
+
+    def entity(name: str, label: str) -> Entity:
+        return Entity(name, name, label, (), ())
+
+    assert one_name(entity("U.S.", "GPE"), entity("US", "GPE"))
+    assert one_name(entity("Hotel at Mandalay Bay", "FAC"), entity("Hotel at Mandalay Bay.", "FAC"))
+    assert one_name(entity("Vladimir Katriuk", "PERSON"), entity("Volodymyr Katriuk", "PERSON"))
+    assert not one_name(entity("Miriam Okafor", "PERSON"), entity("David Osei", "PERSON"))
+    assert not one_name(entity("Vienna", "GPE"), entity("Geneva", "GPE"))

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 
 from storylens.annotate.entities import entity_lookup
 from storylens.annotate.names import same_person
+from storylens.annotate.quantities import NUMBER_WORDS
 from storylens.annotate.roles import roles_conflict
 from storylens.crosscheck.quotes import speaker_of
 from storylens.crosscheck.wording import WordingConflict, entity_conflict, negation_conflict
@@ -41,6 +42,23 @@ MEASURED = frozenset({"length", "mass"})
 # "costs an additional $10.34" gives a difference, not the amount another source states whole.
 INCREMENT_BEFORE = re.compile(r"\b(?:additional|another|extra|further)\s+$", re.IGNORECASE)
 INCREMENT_AFTER = re.compile(r"^\s+(?:more|extra)\b", re.IGNORECASE)
+# "nine to 33 years", "3-5 days": a range is one fact, its ends are not figures of their own.
+RANGE_BEFORE = re.compile(
+    r"\b(?:\d[\d,.]*|" + "|".join(w for w in NUMBER_WORDS if len(w) > 2) + r")\s*(?:to|-|–)\s*$",
+    re.IGNORECASE,
+)
+# Counts of people by what happened to them: a count of the dead and one of the wounded are
+# two facts, however closely the sentences align.
+OUTCOMES = {
+    **dict.fromkeys(("killed", "dead", "died", "deaths", "death", "lives"), "killed"),
+    **dict.fromkeys(("wounded", "injured", "hurt", "injuries"), "wounded"),
+    **dict.fromkeys(("missing",), "missing"),
+    **dict.fromkeys(("arrested", "detained", "held"), "arrested"),
+    **dict.fromkeys(("evacuated", "displaced"), "evacuated"),
+    **dict.fromkeys(("rescued", "saved"), "rescued"),
+}
+OUTCOME = re.compile(r"\b(?:" + "|".join(OUTCOMES) + r")\b", re.IGNORECASE)
+OUTCOME_WINDOW = 60  # characters after a count where its outcome is said
 # Titles are matched to people by position, more reliably than sentences are aligned; a quote
 # attribution likewise rests on an exact quote match.
 ROLE_CONFIDENCE = 0.85
@@ -172,6 +190,8 @@ def _pair_conflicts(
     for a, b in _unmatched_pairs(a_items, b_items, lambda q: q.unit, quantities_agree):
         if _other_subjects(_subject_of(a, a_parties), _subject_of(b, b_parties)):
             continue  # "Obama won 332 votes" and "Trump received 304": two subjects, two facts
+        if _other_outcomes(_outcome(first, a), _outcome(second, b)):
+            continue  # "116 killed" and "6,500 wounded" count two things
         kind = ConflictKind.DURATION if a.unit == "years" else ConflictKind.NUMBER
         conflicts.append(_conflict(kind, a, b, outlets, confidence, _describe_quantity))
     a_dates = _comparable_dates(_inside(annotations[first.article_id].dates, first))
@@ -192,11 +212,26 @@ def _wholes(sentence: Sentence, items: list[Quantity]) -> list[Quantity]:
     return [
         q
         for q in items
-        if not INCREMENT_BEFORE.search(
+        if not RANGE_BEFORE.search(
+            sentence.text[max(0, q.start - sentence.start - 20) : q.start - sentence.start]
+        )
+        and not INCREMENT_BEFORE.search(
             sentence.text[max(0, q.start - sentence.start - 20) : q.start - sentence.start]
         )
         and not INCREMENT_AFTER.match(sentence.text[q.end - sentence.start :])
     ]
+
+
+def _outcome(sentence: Sentence, item: Quantity) -> str | None:
+    """What happened to the people a count counts ("killed", "wounded", ...), from the words
+    just after it, if said there."""
+    after = sentence.text[item.end - sentence.start :][:OUTCOME_WINDOW]
+    found = OUTCOME.search(after)
+    return OUTCOMES[found.group(0).lower()] if found else None
+
+
+def _other_outcomes(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a != b
 
 
 def _subject_of(item: Quantity, parties: Sequence[tuple[Mention, Entity]]) -> Entity | None:

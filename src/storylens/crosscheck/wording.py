@@ -169,6 +169,8 @@ def _replaced(
         for mention_b, entity_b in b_mentions:
             if entity_b.id in ids_a or entity_b.label != entity_a.label:
                 continue
+            if one_name(entity_a, entity_b):
+                continue  # "U.S." / "US", "Stephen Bogart" / "Humphrey Bogart": one party
             if _same_slot(a, mention_a, b, mention_b):
                 return WordingConflict(
                     ConflictKind.ENTITY_SWAP,
@@ -178,6 +180,21 @@ def _replaced(
                     entity_b.name,
                 )
     return None
+
+
+def one_name(a: Entity, b: Entity) -> bool:
+    """Two who's-who entries that may name one party the merge kept apart: the same letters
+    ("U.S." / "US", a name with a full stop), or, for people, one surname ("Vladimir Katriuk" /
+    "Volodymyr Katriuk", "Stephen Bogart" / "Humphrey Bogart")."""
+    letters_a, letters_b = _letters(a.name), _letters(b.name)
+    if letters_a == letters_b:
+        return True
+    words_a, words_b = WORD.findall(a.name.lower()), WORD.findall(b.name.lower())
+    return a.label == "PERSON" and bool(words_a and words_b) and words_a[-1] == words_b[-1]
+
+
+def _letters(name: str) -> str:
+    return "".join(WORD.findall(name.lower()))
 
 
 def _context(sentence: Sentence, mention: Mention) -> tuple[tuple[str, ...], tuple[str, ...]]:
