@@ -257,3 +257,15 @@ def test_two_forms_of_one_name_are_no_swap() -> None:
     assert one_name(entity("Vladimir Katriuk", "PERSON"), entity("Volodymyr Katriuk", "PERSON"))
     assert not one_name(entity("Miriam Okafor", "PERSON"), entity("David Osei", "PERSON"))
     assert not one_name(entity("Vienna", "GPE"), entity("Geneva", "GPE"))
+
+
+def test_a_sentence_with_several_unanswered_figures_is_not_paired_by_guess() -> None:
+    from storylens.crosscheck.conflicts import _ambiguous
+
+    several = list(find_quantities("a", "Survival was 76 percent for the young and 70 percent for the old."))
+    one = list(find_quantities("b", "Survival was 95 percent for the young."))
+    assert _ambiguous(several[0], several, one)
+    assert not _ambiguous(one[0], one, several)
+    converted = list(find_quantities("a", "It will come within 3.9 million miles (6.2 million kilometers)."))
+    single = list(find_quantities("b", "It will come within 3.7 million miles."))
+    assert not _ambiguous(converted[0], converted, single)  # a figure and its conversion are one

@@ -192,6 +192,8 @@ def _pair_conflicts(
             continue  # "Obama won 332 votes" and "Trump received 304": two subjects, two facts
         if _other_outcomes(_outcome(first, a), _outcome(second, b)):
             continue  # "116 killed" and "6,500 wounded" count two things
+        if _ambiguous(a, a_items, b_items) or _ambiguous(b, b_items, a_items):
+            continue
         kind = ConflictKind.DURATION if a.unit == "years" else ConflictKind.NUMBER
         conflicts.append(_conflict(kind, a, b, outlets, confidence, _describe_quantity))
     a_dates = _comparable_dates(_inside(annotations[first.article_id].dates, first))
@@ -220,6 +222,23 @@ def _wholes(sentence: Sentence, items: list[Quantity]) -> list[Quantity]:
         )
         and not INCREMENT_AFTER.match(sentence.text[q.end - sentence.start :])
     ]
+
+
+def _ambiguous(item: Quantity, own: list[Quantity], other: list[Quantity]) -> bool:
+    """Several different figures of one unit in a sentence that the other sentence does not
+    state ("76 percent for young people and 70 percent for older"): which of them answers the
+    other sentence's figure would be a guess. A figure and its conversion ("3.9 million miles
+    (6.2 million kilometers)") are one."""
+    lonely = [
+        q
+        for q in own
+        if q.unit == item.unit and not any(o.unit == q.unit and quantities_agree(q, o) for o in other)
+    ]
+    distinct: list[Quantity] = []
+    for q in lonely:
+        if not any(quantities_agree(q, d) for d in distinct):
+            distinct.append(q)
+    return len(distinct) > 1
 
 
 def _outcome(sentence: Sentence, item: Quantity) -> str | None:
