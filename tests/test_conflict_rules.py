@@ -269,3 +269,13 @@ def test_a_sentence_with_several_unanswered_figures_is_not_paired_by_guess() -> 
     converted = list(find_quantities("a", "It will come within 3.9 million miles (6.2 million kilometers)."))
     single = list(find_quantities("b", "It will come within 3.7 million miles."))
     assert not _ambiguous(converted[0], converted, single)  # a figure and its conversion are one
+
+
+def test_counts_far_apart_are_two_facts_but_durations_are_compared() -> None:
+    from storylens.crosscheck.conflicts import _far_apart
+
+    many, few = _quantity("militants fired 2,600 rockets"), _quantity("they fired 17 rockets")
+    assert _far_apart(many, few)
+    assert not _far_apart(_quantity("his four half-siblings"), _quantity("his five half-siblings"))
+    weeks, months = _quantity("the strike lasted three weeks"), _quantity("the strike lasted three months")
+    assert not _far_apart(weeks, months)  # a rewrite that swaps the unit is a real dispute
