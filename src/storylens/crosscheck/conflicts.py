@@ -193,14 +193,8 @@ def _pair_conflicts(
     a_parties = _entities_in(first, annotations, lookup)
     b_parties = _entities_in(second, annotations, lookup)
     for a, b in _unmatched_pairs(a_items, b_items, lambda q: q.unit, quantities_agree):
-        if _other_subjects(_subject_of(a, a_parties), _subject_of(b, b_parties)):
-            continue  # "Obama won 332 votes" and "Trump received 304": two subjects, two facts
-        if _other_outcomes(_outcome(first, a), _outcome(second, b)):
-            continue  # "116 killed" and "6,500 wounded" count two things
-        if _ambiguous(a, a_items, b_items) or _ambiguous(b, b_items, a_items):
+        if _two_facts(pair, (a, a_items, a_parties), (b, b_items, b_parties)):
             continue
-        if _far_apart(a, b):
-            continue  # "2,600 rockets in three weeks" and "17 since midnight": two facts
         kind = ConflictKind.DURATION if a.unit == "years" else ConflictKind.NUMBER
         conflicts.append(_conflict(kind, a, b, outlets, confidence, _describe_quantity))
     a_dates = _comparable_dates(_inside(annotations[first.article_id].dates, first))
@@ -216,19 +210,35 @@ def _pair_conflicts(
     return conflicts
 
 
+Side = tuple[Quantity, list[Quantity], list[tuple[Mention, Entity]]]
+
+
+def _two_facts(pair: _PairContext, first: Side, second: Side) -> bool:
+    """Whether two differing figures of aligned sentences answer two questions: said of two
+    named parties ("Obama won 332 votes" / "Trump received 304"), counting two outcomes ("116
+    killed" / "6,500 wounded"), one of several unanswered figures, or far apart."""
+    (a, a_items, a_parties), (b, b_items, b_parties) = first, second
+    return (
+        _other_subjects(_subject_of(a, a_parties), _subject_of(b, b_parties))
+        or _other_outcomes(_outcome(pair.first, a), _outcome(pair.second, b))
+        or _ambiguous(a, a_items, b_items)
+        or _ambiguous(b, b_items, a_items)
+        or _far_apart(a, b)
+    )
+
+
 def _wholes(sentence: Sentence, items: list[Quantity]) -> list[Quantity]:
-    """The quantities of a sentence that state an amount whole, not an increment of it."""
-    return [
-        q
-        for q in items
-        if not RANGE_BEFORE.search(
-            sentence.text[max(0, q.start - sentence.start - 20) : q.start - sentence.start]
-        )
-        and not INCREMENT_BEFORE.search(
-            sentence.text[max(0, q.start - sentence.start - 20) : q.start - sentence.start]
-        )
-        and not INCREMENT_AFTER.match(sentence.text[q.end - sentence.start :])
-    ]
+    """The quantities of a sentence that state an amount whole, not an increment of it or an
+    end of a range."""
+    kept = []
+    for q in items:
+        before = sentence.text[max(0, q.start - sentence.start - 20) : q.start - sentence.start]
+        after = sentence.text[q.end - sentence.start :]
+        if not (
+            RANGE_BEFORE.search(before) or INCREMENT_BEFORE.search(before) or INCREMENT_AFTER.match(after)
+        ):
+            kept.append(q)
+    return kept
 
 
 def _ambiguous(item: Quantity, own: list[Quantity], other: list[Quantity]) -> bool:
