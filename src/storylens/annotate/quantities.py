@@ -9,7 +9,11 @@ from __future__ import annotations
 import calendar
 import re
 
+import pint
+
 from storylens.model import Quantity
+
+UNITS: pint.UnitRegistry = pint.UnitRegistry()
 
 NUMBER_WORDS = {
     "a": 1,
@@ -55,6 +59,7 @@ YEARS_PER_UNIT = {
     "week": 7 / 365.25,
     "day": 1 / 365.25,
     "hour": 1 / 8766,
+    "minute": 1 / 525960,
     "century": 100.0,
 }
 HEDGES = (
@@ -62,19 +67,55 @@ HEDGES = (
     r"fewer than|less than|close to|just over|just under|an estimated)"
 )
 _NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+# an age is never "a" or "dozens" years old: "a three-year-old" is three
+_AGE_WORD = "|".join(
+    sorted((w for w in NUMBER_WORDS if w not in {"a", "an"} and not w.endswith("s")), key=len, reverse=True)
+)
 _UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
 _NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_NUMBER_WORD})(?:[- ]{_UNITS})?)"
 _SCALE = r"(?:\s*(?:thousand|million|billion|trillion|bn|k|m)\b)?"
-_DURATION_UNIT = r"(?P<unit>decades?|years?|months?|weeks?|days?|hours?|centur(?:y|ies))"
+_DURATION_UNIT = r"(?P<unit>decades?|years?|months?|weeks?|days?|hours?|minutes?|centur(?:y|ies))"
 
 DURATION = re.compile(
-    rf"\b(?P<hedge>{HEDGES}\s+)?(?P<number>{_NUMBER}){_SCALE}\s+{_DURATION_UNIT}"
+    # "80 minutes" and "a 77-minute news conference" alike
+    rf"\b(?P<hedge>{HEDGES}\s+)?(?P<number>{_NUMBER}){_SCALE}(?:\s+|-){_DURATION_UNIT}"
     rf"(?P<tail>\s+or so)?\b",
     re.IGNORECASE,
 )
 AGE = re.compile(
     r"(?:,\s*(?P<age>\d{1,3})\s*,)|(?:\baged\s+(?P<aged>\d{1,3})\b)|"
-    r"(?:\b(?P<old>\d{1,3})[- ]years?[- ]old\b)",
+    # "33-year-old", "a three-year-old son", "a two and a half year old child"
+    rf"(?:\b(?P<old>\d{{1,3}}|(?:{_AGE_WORD})(?:[- ]{_UNITS})?)(?P<half>[- ]and[- ]a[- ]half)?"
+    r"[- ]years?[- ]old\b)",
+    re.IGNORECASE,
+)
+# Lengths and weights, converted with pint to metres and kilograms before they are compared.
+MEASURE_UNITS = {
+    "km": "kilometer",
+    "kilometre": "kilometer",
+    "kilometer": "kilometer",
+    "mile": "mile",
+    "foot": "foot",
+    "feet": "foot",
+    "ft": "foot",
+    "metre": "meter",
+    "meter": "meter",
+    "yard": "yard",
+    "inch": "inch",
+    "kg": "kilogram",
+    "kilogram": "kilogram",
+    "kilo": "kilogram",
+    "pound": "pound",
+    "lb": "pound",
+    "tonne": "metric_ton",
+    "ton": "metric_ton",
+}
+MEASURE = re.compile(
+    rf"\b(?P<hedge>{HEDGES}\s+)?(?P<number>{_NUMBER})(?P<scale>\s*(?:thousand|million|billion)\b)?"
+    r"(?:\s*|-)(?P<unit>kilomet(?:re|er)s?|km|miles?|feet|foot|ft|met(?:re|er)s?|yards?|inch(?:es)?|"
+    r"kilograms?|kilos?|kg|pounds?|lbs?|tonnes?|tons?)\b"
+    # a speed or a rate ("20 miles a day", "450,000 miles per hour") is no length
+    r"(?!\s*(?:per|an?\s+(?:hour|day|week|year|second|minute)|/))",
     re.IGNORECASE,
 )
 PERCENT = re.compile(
@@ -172,7 +213,11 @@ def find_quantities(article_id: str, text: str) -> tuple[Quantity, ...]:
                 bool(match.group("hedge") or match.group("tail")),
             )
     for match in AGE.finditer(text):
-        add(match, float(match.group("age") or match.group("aged") or match.group("old")), "age", False)
+        age = parse_number(match.group("age") or match.group("aged") or match.group("old"))
+        if age is not None:
+            add(match, age + (0.5 if match.group("half") else 0.0), "age", False)
+    for match in MEASURE.finditer(text):
+        _add_measure(match, add)
     for match in PERCENT.finditer(text):
         add(match, float(match.group("number")), "percent", bool(match.group("hedge")))
     for match in MONEY.finditer(text):
@@ -183,7 +228,7 @@ def find_quantities(article_id: str, text: str) -> tuple[Quantity, ...]:
     return tuple(sorted(found, key=lambda quantity: quantity.start))
 
 
-OFFSET_AFTER = re.compile(r"\s+(?:old|ago|earlier|later|before|after)\b", re.IGNORECASE)
+OFFSET_AFTER = re.compile(r"[\s-]+(?:old|ago|earlier|later|before|after)\b", re.IGNORECASE)
 SPAN_BEFORE = re.compile(r"\b(?:for|lasted|lasting|spent|took|after|within)\s+$", re.IGNORECASE)
 
 
@@ -193,6 +238,28 @@ def _is_date_offset(text: str, match: re.Match[str]) -> bool:
     if not OFFSET_AFTER.match(text, match.end()):
         return False
     return not SPAN_BEFORE.search(text[max(0, match.start() - 12) : match.start()])
+
+
+def _add_measure(match: re.Match[str], add) -> None:  # type: ignore[no-untyped-def]
+    number = parse_number(match.group("number"))
+    if number is None or match.group("number").lower() in {"a", "an"}:
+        return
+    unit = _measure_unit(match.group("unit"))
+    if unit is None:
+        return
+    amount = _scaled(number, match.group("scale")) * UNITS(unit)
+    base = amount.to_base_units()
+    dimension = "length" if base.check("[length]") else "mass"
+    add(match, float(base.magnitude), dimension, bool(match.group("hedge")))
+
+
+def _measure_unit(word: str) -> str | None:
+    """pint's name for a unit as written: "km", "miles", "feet", "inches" (None for others)."""
+    word = word.lower()
+    for key in (word, word.removesuffix("s"), word.removesuffix("es")):
+        if key in MEASURE_UNITS:
+            return MEASURE_UNITS[key]
+    return None
 
 
 # Plural number words are estimates: "hundreds of people" says more than 100, not 200.
@@ -208,12 +275,15 @@ def _add_count(match: re.Match[str], add) -> None:  # type: ignore[no-untyped-de
     if (
         number is None
         or noun in NOT_COUNTED
+        or _measure_unit(noun) is not None  # a length or weight is a measure, not a count
         or noun in CALENDAR_WORDS
         or _is_clock_or_year(match.group("number"))
     ):
         return
     if match.group("number").lower() in {"a", "an"}:
         return  # "a bridge" is an article, not a count
+    if LABEL_BEFORE.search(match.string[max(0, match.start() - 20) : match.start()]):
+        return  # "priority one gunshot wounds", "Category 4 storm": a grade or a name, not a count
     add(
         match,
         _scaled(number, match.group("scale")),
@@ -222,6 +292,12 @@ def _add_count(match: re.Match[str], add) -> None:  # type: ignore[no-untyped-de
     )
 
 
+# A number after one of these words names a grade, a rank or an item, it counts nothing.
+LABEL_BEFORE = re.compile(
+    r"\b(?:priority|category|level|grade|phase|stage|tier|class|type|number|no\.|round|chapter|"
+    r"section|article|gate|terminal|platform|route|flight|room|ward|district|division|channel)\s+$",
+    re.IGNORECASE,
+)
 # "3 March", "14 Nov": a day of a month, not three of something.
 CALENDAR_WORDS = frozenset(
     name.lower() for name in (*calendar.month_name, *calendar.month_abbr, *calendar.day_name, "sept") if name
