@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from storylens.clean import clean_batch
 from storylens.config import Settings
 from storylens.evaluate.summaries import read_multinews
-from storylens.model import Briefing, Quote, Raw
+from storylens.model import Article, Briefing, BriefingSet, Failure, Quote, Raw
 from storylens.pipeline import brief_articles
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,7 +125,11 @@ def entity_rows(cluster: int, story: int, briefing: Briefing) -> list[dict]:
     ]
 
 
-def brief_cluster(number: int, documents: tuple[str, ...], settings: Settings) -> tuple[list[dict], dict]:
+def brief_as_text_files(
+    number: int, documents: tuple[str, ...], settings: Settings
+) -> tuple[list[Raw], list[Article], list[Failure], BriefingSet, dict[str, str]]:
+    """What `storylens brief` does with a cluster's passages saved as d0.txt, d1.txt, ...: the
+    raw inputs, the clean articles, the failures, the briefings and each article's `dN` name."""
     raws = [
         Raw(origin=f"multinews200/{number}/d{i}.txt", format="text", content=text)
         for i, text in enumerate(documents)
@@ -133,7 +137,12 @@ def brief_cluster(number: int, documents: tuple[str, ...], settings: Settings) -
     ]
     articles, failures = clean_batch(raws, settings.clean)
     result = brief_articles(articles, settings)
-    documents_of: dict[str, str] = {a.id: a.origin.rsplit("/", 1)[1].removesuffix(".txt") for a in articles}
+    documents_of = {a.id: a.origin.rsplit("/", 1)[1].removesuffix(".txt") for a in articles}
+    return raws, articles, failures, result, documents_of
+
+
+def brief_cluster(number: int, documents: tuple[str, ...], settings: Settings) -> tuple[list[dict], dict]:
+    raws, articles, failures, result, documents_of = brief_as_text_files(number, documents, settings)
     rows: list[dict] = []
     for story, briefing in enumerate(result.briefings):
         rows += entity_rows(number, story, briefing)

@@ -38,11 +38,11 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from storylens.clean import clean_batch
+from audit_multinews import brief_as_text_files
+
 from storylens.config import Settings
 from storylens.evaluate.summaries import read_multinews
-from storylens.model import Conflict, Raw
-from storylens.pipeline import brief_articles
+from storylens.model import Conflict
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "mds" / "multinews200" / "multi_news.jsonl"
@@ -79,14 +79,7 @@ def _sentence_at(text: str, starts: list[tuple[int, int]], offset: int) -> str:
 
 
 def brief_cluster(number: int, documents: tuple[str, ...], settings: Settings) -> list[Reported]:
-    raws = [
-        Raw(origin=f"multinews200/{number}/d{i}.txt", format="text", content=text)
-        for i, text in enumerate(documents)
-        if text.strip()
-    ]
-    articles, _ = clean_batch(raws, settings.clean)
-    result = brief_articles(articles, settings)
-    doc = {a.id: a.origin.rsplit("/", 1)[1].removesuffix(".txt") for a in articles}
+    _, _, _, result, doc = brief_as_text_files(number, documents, settings)
     reported = []
     for briefing in result.briefings:
         texts = {a.id: a.text for a in briefing.articles}
