@@ -179,3 +179,37 @@ def test_an_article_that_breaks_annotation_is_reported_and_the_rest_briefed(
     assert [f.stage for f in result.failures] == ["annotate"]
     assert "06_aldbridge_gazette_march.md" in result.failures[0].origin
     assert sum(len(b.articles) for b in result.briefings) == 5
+
+
+@pytest.mark.parametrize(
+    ("document", "reason"),
+    [
+        ('[{"text": "A river rose.", "score": NaN}]', "NaN is not a JSON value"),
+        ('[{"text": "A river rose \\ud800 overnight."}]', "lone surrogate"),
+        ("[" * 5000 + "]" * 5000, "nested too deeply"),
+    ],
+)
+def test_a_json_file_orjson_would_refuse_is_refused_by_name(
+    tmp_path: Path, document: str, reason: str
+) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(document, encoding="utf-8")
+    raws, failures = read_inputs([str(path)], IngestSettings())
+    assert not raws and len(failures) == 1 and reason in failures[0].reason
+
+
+def test_a_long_json_list_is_parsed_in_bounded_memory() -> None:
+    import tracemalloc
+
+    from storylens.ingest.records import read_json
+
+    record = json.dumps({"text": "The river rose by two metres overnight, officials said. " * 8})
+    text = "[" + ",".join([record] * 2000) + "]"
+    tracemalloc.start()
+    try:
+        raws = list(read_json(text, "list.json", IngestSettings()))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(raws) == 2000
+    assert peak <= 4 * len(text)  # orjson held about 14 times the text while parsing this
