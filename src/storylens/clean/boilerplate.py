@@ -102,6 +102,24 @@ VIDEO_DURATION = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*$")
 CREDIT = re.compile(
     r"(?:©|\(c\)|\b(?:photo|image|picture|video|credit|getty|afp|ap photo)\b\s*[:/|])", re.IGNORECASE
 )
+# Photo captions and credits in the forms agencies and sites print them: a credit in brackets
+# ("(AP Photo/Name)", "(Name / Staff Photographer)", "(Photo: Name/Getty Images)"), an agency
+# credit with a slash ("REUTERS/Name", "Name/Getty Images", "Twitter/Name"), a label at the start
+# ("Photo:", "Image copyright", "Image caption"), and the AP caption opening "FILE - In this ...".
+_CREDIT_WORDS = (
+    r"(?:AP|AFP|EPA|Reuters|Getty|Getty Images|Shutterstock|Alamy|Photo|Photos|Photograph|"
+    r"Photographer|Picture|Pictures|Image|Images|Handout|Pool|File|Credit|Courtesy)"
+)
+CAPTION = re.compile(
+    rf"\((?:[^()]{{0,80}}?\b{_CREDIT_WORDS}\b[^()]{{0,60}}|[^()]{{0,60}}/\s*(?-i:[A-Z])[^()]{{0,60}})\)\s*$|"
+    rf"\b(?:AP|AFP|EPA|REUTERS|Reuters|Getty Images|Shutterstock|Twitter|Instagram|Facebook)\s*/\s*[A-Z]|"
+    rf"[\w.]+\s*/\s*(?:Getty Images|AFP|AP|EPA|Reuters|Shutterstock|Alamy)\b|"
+    r"/\s*(?:staff\s+)?photographer\b|"
+    r"^\s*(?:photo|photograph|picture|image|caption|image copyright|image caption|credit|"
+    r"photo credit|pictured|file photo)\s*(?:[:|/]|by\b)|^\s*image (?:copyright|caption)\b|"
+    r"^\s*(?:FOR MOVEMENT[^-]*)?FILE\s*[-–—]+\s*(?:In this|This)\b|\bfile photo\b",
+    re.IGNORECASE,
+)
 COUNT_LABEL = re.compile(r"^\d[\d,.]*\s*[^\W\d_]+$")  # "12 comments", "3 shares"
 TERMINAL = (".", "!", "?", '"', "”", "'", "’", ":", ")")
 
@@ -141,6 +159,11 @@ def repeated_lines(documents: list[list[str]]) -> set[str]:
     for lines in documents:
         counts.update({line_key(line) for line in lines if 0 < len(words(line)) <= REPEATED_MAX_WORDS})
     return {key for key, seen in counts.items() if key and seen >= REPEATED_IN_DOCUMENTS}
+
+
+def is_caption(text: str) -> bool:
+    """A photo caption or credit: never prose of the article, never an event."""
+    return bool(CAPTION.search(text))
 
 
 def score_line(

@@ -121,6 +121,29 @@ def extraction(data: Path, limit: int | None, progress: Ticker) -> Table:
     return table
 
 
+def dates(data: Path, limit: int | None, progress: Ticker) -> Table:
+    """Exact-day accuracy of the publication date on htmldate's MediaCloud pages: the HTML path,
+    htmldate alone and the plain-text path, on the development and test halves."""
+    from storylens.evaluate import dates as dt
+
+    pages = dt.read_pages(data, limit)
+    progress.begin(len(pages))
+    scores = {(name, half): dt.DateScore() for name in dt.SYSTEMS for half in ("dev", "test")}
+    for page in pages:
+        for name, system in dt.SYSTEMS.items():
+            scores[(name, "dev" if page.dev else "test")].add(system(page), page.gold)
+        progress.step()
+    table = Table(
+        "dates",
+        f"htmldate MediaCloud 2020, {len(pages)} pages (even file positions dev, odd test); right = "
+        "the gold day, or no date where the page has none; false = a date that is not the gold day",
+        ["system", "half", "pages", "exact day", "false dates", "no date found"],
+    )
+    for (name, half), score in scores.items():
+        table.rows.append([name, half, *score.row()])
+    return table
+
+
 def similarity(data: Path, limit: int | None, progress: Ticker) -> Table:
     """Pearson with Overall on SemEval-2022 Task 8 English pairs."""
     from storylens.evaluate import similarity as sim
@@ -397,6 +420,7 @@ def entities(data: Path, limit: int | None, progress: Ticker) -> Table:
 
 TASKS: dict[str, Callable[[Path, int | None, Ticker], Table]] = {
     "extraction": extraction,
+    "dates": dates,
     "summaries": summaries,
     "similarity": similarity,
     "paraphrase": paraphrase,
