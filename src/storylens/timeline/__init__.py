@@ -24,6 +24,9 @@ from storylens.model import Annotation, DateMention, DatePrecision, Sentence, Sp
 
 PRECISION_ORDER = {DatePrecision.DAY: 0, DatePrecision.WEEK: 1, DatePrecision.MONTH: 2, DatePrecision.YEAR: 3}
 CLAUSE_END = re.compile(r"[,;.!?]")
+# "50 years ago", "two years earlier": a year counted back from a date is a guess to a year either
+# way, and mostly background ("the Inquisition of 600 years ago"), not an event of the story.
+YEARS_OFFSET = re.compile(r"\byears?\s+(?:ago|earlier|later|before|after|previously)\b", re.IGNORECASE)
 
 
 def build_timeline(
@@ -44,7 +47,9 @@ def build_timeline(
         for mention in annotation.dates:
             sentence = _sentence_of(mention, annotation.sentences)
             text = texts[annotation.article_id]
-            if sentence is None or (newest and mention.value > newest) or _in_caption(sentence, text):
+            if sentence is None or (newest and mention.value > newest) or YEARS_OFFSET.search(mention.text):
+                continue
+            if _in_caption(sentence, text):
                 continue
             description = _description(mention, sentence, texts[annotation.article_id])
             claim = claim_of.get(
