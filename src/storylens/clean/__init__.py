@@ -104,7 +104,7 @@ def _prepare(raw: Raw, settings: CleanSettings) -> _Prepared:
     }
     if raw.format != "html":
         return _Prepared(raw, split_paragraphs(raw.content), fields, [])
-    page = extract(raw.content, raw.origin)
+    page = extract(raw.content, raw.origin, raw.url)
     _check_length(raw.origin, page.text, settings)
     found = {
         "title": page.title,

@@ -153,7 +153,8 @@ def page_date(lines: list[str]) -> tuple[int, datetime] | None:
     found = [(index, moment) for index in order if (moment := date_in_line(lines[index])) is not None]
     # A first publication beats a later update when a page prints both.
     published = [item for item in found[:2] if not UPDATED.match(lines[item[0]])]
-    return (published or found or [None])[0]
+    chosen = published or found
+    return chosen[0] if chosen else None
 
 
 def take_metadata(lines: list[str], known_title: str | None) -> tuple[list[str], TextMetadata]:
