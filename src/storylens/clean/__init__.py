@@ -36,6 +36,10 @@ HARD_WRAP_MIN, HARD_WRAP_MAX = 50, 90  # line lengths of text wrapped by an edit
 
 # Characters the language is told from: a few sentences settle it, and the cost grows with them.
 LANGUAGE_SAMPLE = 600
+# Plain text before cleaning may be this many times the article limit: a news page rendered to
+# text runs to 300,000 characters around an article of 5,000 (scrapinghub pages); the limit on the
+# article itself applies to what cleaning keeps.
+PAGE_TEXT_FACTOR = 5
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ def _named_errors(origin: str, work: Callable[[], T]) -> T:
 def _prepare(raw: Raw, settings: CleanSettings) -> _Prepared:
     raw = safe_raw(raw)  # documents built by other callers (the web app, Spark) come here directly
     if raw.format != "html":
-        _check_length(raw.origin, raw.content, settings)
+        _check_length(raw.origin, raw.content, settings, PAGE_TEXT_FACTOR)
     fields = {
         name: value
         for name, value in (
@@ -126,8 +130,10 @@ def _prepare(raw: Raw, settings: CleanSettings) -> _Prepared:
     return _Prepared(raw, lines, fields, outside)
 
 
-def _check_length(origin: str, text: str, settings: CleanSettings) -> None:
-    if len(text) > settings.max_article_chars:
+def _check_length(origin: str, text: str, settings: CleanSettings, factor: int = 1) -> None:
+    """The limit on one article's text; `factor` times it for plain text before cleaning, which
+    may be a whole page rendered to text (menus, comments and all) around one article."""
+    if len(text) > settings.max_article_chars * factor:
         raise InputError(
             origin,
             f"{len(text):,} characters of text, over the limit of {settings.max_article_chars:,} "
@@ -175,6 +181,7 @@ def _finish(item: _Prepared, repeated: set[str], settings: CleanSettings) -> Art
         else:
             removed.append(RemovedLine(verdict.text, verdict.reason))
     text = "\n\n".join(kept)
+    _check_length(item.raw.origin, text, settings)
     if count < settings.min_article_words:
         raise InputError(
             item.raw.origin,

@@ -92,7 +92,9 @@ def visible_lines(html: str) -> list[str]:
         root = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
         return []
-    for element in root.iter(*INVISIBLE_TAGS):
+    # Listed first: dropping elements while iterating skips the sibling after each one dropped,
+    # and scripts come in runs.
+    for element in list(root.iter(*INVISIBLE_TAGS)):
         element.drop_tree()
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.lower() in BLOCK_TAGS:
