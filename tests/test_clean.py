@@ -124,3 +124,44 @@ def test_clean_never_drops_a_line_silently(lines: list[str]) -> None:
     for item in lines:
         assert item in article.text or item in removed or item == article.title
     assert all(sentence in article.text for sentence in set(lines) & set(PROSE))
+
+
+BRIDGE = [
+    "The council voted on Tuesday to close the old bridge after engineers found cracks in its supports.",
+    "Repairs are expected to take most of the year, and a ferry will carry commuters across meanwhile.",
+    "Residents said the closure would add an hour to their journeys, and shop owners feared for their trade.",
+]
+
+
+def test_readers_comments_after_the_article_are_removed() -> None:
+    comments = [
+        "34 responses to “Bridge closes”",
+        "riverfan says:",
+        "November 19, 2019 at 6:34 am",
+        "This is the worst decision the council has made in years, and everyone in town knows it by now.",
+        "joe says:",
+        "Finally someone is doing something about that bridge before it falls into the river for good.",
+    ]
+    article = clean_one(
+        Raw(origin="t.txt", format="text", content="\n".join(["Bridge closes", *BRIDGE, *comments]))
+    )
+    assert "worst decision" not in article.text and "Finally someone" not in article.text
+    assert all(line in article.text for line in BRIDGE)
+    assert any(r.reason == "readers' comments" for r in article.removed)
+
+
+def test_a_comments_button_in_a_share_bar_does_not_end_the_article() -> None:
+    lines = ["Bridge closes", "Facebook", "Twitter", "Comments", "Print", *BRIDGE]
+    article = clean_one(Raw(origin="t.txt", format="text", content="\n".join(lines)))
+    assert all(line in article.text for line in BRIDGE)
+
+
+def test_a_most_read_list_is_not_prose() -> None:
+    lines = [
+        "Bridge closes",
+        *BRIDGE,
+        "Vikings come back to beat the Broncos (145)",
+        "Week 12 power rankings (133)",
+    ]
+    article = clean_one(Raw(origin="t.txt", format="text", content="\n".join(lines)))
+    assert "(145)" not in article.text and "(133)" not in article.text

@@ -119,3 +119,8 @@ def test_caption_forms() -> None:
         "He said (in 2019) that he would go.",
     ):
         assert not is_caption(prose), prose
+
+
+def test_until_a_date_without_year_points_forward() -> None:
+    found = find_dates("a", "Schools are closed until May 6 after a student fell ill.", date(2009, 4, 29))
+    assert [m.value for m in found] == [date(2009, 5, 6)]

@@ -68,7 +68,7 @@ PATTERNS = [
 DATE_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in PATTERNS), re.IGNORECASE)
 FUTURE_CUES = re.compile(
     r"\b(?:will|shall|is due|are due|is expected|are expected|plans? to|"
-    r"scheduled|is set to|are set to|next)\b",
+    r"scheduled|is set to|are set to|next|until|till|due to reopen|postponed to)\b",
     re.IGNORECASE,
 )
 # A bare month name also reads as a verb or a name ("may", "march"); require a capital letter.

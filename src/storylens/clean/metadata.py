@@ -21,8 +21,8 @@ KEY_VALUE = re.compile(
 # "By Jane Roe", "BY JANE ROE | CNN": the word "by" and one to six capitalised name words; the
 # name words are case-sensitive, so that "By the time police arrived" is no byline.
 BYLINE = re.compile(
-    r"^\s*(?i:by)\s+([A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|de|van|von|der|da|al)){0,5})"
-    r"\s*(?:[|,•·–—-].*)?$"
+    r"^\s*(?i:(?:posted|written|story|words|text)\s+)?(?i:by)\s+([A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|de|van|von|der|da|al)){0,5})"
+    r"\s*(?:[|,•·–—-].*|\s(?i:on|at)\s+.*\d.*)?$"
 )
 NOT_NAMES = frozenset(
     ["the", "this", "that", "then", "now", "monday", "tuesday", "wednesday", "thursday", "friday",
