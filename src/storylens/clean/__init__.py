@@ -33,6 +33,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 HARD_WRAP_MIN, HARD_WRAP_MAX = 50, 90  # line lengths of text wrapped by an editor or mailer
+# Words after which a line break cannot end a sentence: an initial, or a title before a name.
+BROKEN_AFTER = re.compile(
+    r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Hon|Pres|Supt|Det|Insp)\.)$"
+)
+SENTENCE_ENDS = (".", "!", "?", ":", ";", '"', "”", "'", "’", ")", "]")
 
 # Characters the language is told from: a few sentences settle it, and the cost grows with them.
 LANGUAGE_SAMPLE = 600
@@ -151,8 +156,27 @@ def split_paragraphs(text: str) -> list[str]:
         if _is_hard_wrapped(block_lines):
             lines.append(" ".join(block_lines))
         else:
-            lines.extend(block_lines)
+            lines.extend(_join_broken(block_lines))
     return lines
+
+
+def _join_broken(lines: list[str]) -> list[str]:
+    """Lines with a sentence broken across them joined back: after an initial or a title that
+    never ends a sentence ("O.J." / "Simpson", "Sen." / "John McCain"), or an unpunctuated line
+    followed by one that starts in lower case."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and _continues(joined[-1], line):
+            joined[-1] += " " + line
+        else:
+            joined.append(line)
+    return joined
+
+
+def _continues(previous: str, line: str) -> bool:
+    if BROKEN_AFTER.search(previous) and line[:1].isupper():
+        return True
+    return not previous.endswith(SENTENCE_ENDS) and line[:1].islower() and len(previous.split()) >= 4
 
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
