@@ -191,3 +191,13 @@ def test_spun_quote_is_one_quote_with_a_variant() -> None:
     assert len(quotes) == 2
     merged = next(q for q in quotes if len(q.spans) == 2)
     assert merged.text == original and merged.variants == (spun,)
+
+
+def test_a_line_break_inside_a_paragraph_does_not_end_a_sentence() -> None:
+    text = "Former football star O.J.\nSimpson was granted parole on Thursday. He will be freed in October."
+    found = split_sentences("a", text)
+    assert [s.text for s in found] == [
+        "Former football star O.J.\nSimpson was granted parole on Thursday.",
+        "He will be freed in October.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in found)

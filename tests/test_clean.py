@@ -165,3 +165,51 @@ def test_a_most_read_list_is_not_prose() -> None:
     ]
     article = clean_one(Raw(origin="t.txt", format="text", content="\n".join(lines)))
     assert "(145)" not in article.text and "(133)" not in article.text
+
+
+def _kept_and_removed(extra: list[str], position: int = 2) -> tuple[str, dict[str, str]]:
+    lines = ["Bridge closes", *BRIDGE]
+    lines[position:position] = extra
+    article = clean_one(Raw(origin="t.txt", format="text", content="\n\n".join(lines)))
+    return article.text, {r.text: r.reason for r in article.removed}
+
+
+def test_captions_credits_footers_embeds_and_disclaimers_are_removed() -> None:
+    furniture = [
+        "The old bridge seen from the east bank on Monday. (AP Photo/Jane Roe)",
+        "Read all the Latest News, Breaking News and Coronavirus News here",
+        "pic.twitter.com/abc123",
+        "— Jane Roe (@janeroe) October 18, 2021",
+        "Twitter/JaneRoe",
+        "Disclaimer: The views expressed are the author's own and do not reflect those of the paper.",
+        "What happens next",
+    ]
+    text, removed = _kept_and_removed(furniture)
+    for line in furniture:
+        assert line not in text and line in removed, line
+    assert all(line in text for line in BRIDGE)
+
+
+def test_a_short_sentence_between_prose_paragraphs_is_prose_even_when_repeated() -> None:
+    short = "Syria denies the allegation."
+    raws = [
+        Raw(
+            origin=f"{i}.txt",
+            format="text",
+            content="\n".join(["Bridge closes", BRIDGE[0], short, BRIDGE[1]]),
+        )
+        for i in range(3)
+    ]
+    articles, _ = clean_batch(raws)
+    assert all(short in article.text for article in articles)
+
+
+def test_a_sentence_broken_after_an_initial_stays_one_line() -> None:
+    assert split_paragraphs("Former football star O.J.\nSimpson was granted parole on Thursday.") == [
+        "Former football star O.J. Simpson was granted parole on Thursday."
+    ]
+    assert split_paragraphs("Share this\narticle:\ndate: 2024-06-01") == [
+        "Share this",
+        "article:",
+        "date: 2024-06-01",
+    ]

@@ -37,6 +37,9 @@ HARD_WRAP_MIN, HARD_WRAP_MAX = 50, 90  # line lengths of text wrapped by an edit
 BROKEN_AFTER = re.compile(
     r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Hon|Pres|Supt|Det|Insp)\.)$"
 )
+LOWER_WORD = re.compile(r"^[a-z][a-z'’-]*\s")  # a sentence going on, not a link or a handle
+KEY_LINE = re.compile(r"^[\w-]+\s*:")  # "date: 2024-06-01", "source: Reuters"
+BROKEN_MIN_WORDS = 6  # a line broken mid-sentence has some words before the break
 SENTENCE_ENDS = (".", "!", "?", ":", ";", '"', "”", "'", "’", ")", "]")
 
 # Characters the language is told from: a few sentences settle it, and the cost grows with them.
@@ -176,7 +179,9 @@ def _join_broken(lines: list[str]) -> list[str]:
 def _continues(previous: str, line: str) -> bool:
     if BROKEN_AFTER.search(previous) and line[:1].isupper():
         return True
-    return not previous.endswith(SENTENCE_ENDS) and line[:1].islower() and len(previous.split()) >= 4
+    if previous.endswith(SENTENCE_ENDS) or not LOWER_WORD.match(line) or KEY_LINE.match(line):
+        return False
+    return len(previous.split()) >= BROKEN_MIN_WORDS
 
 
 def _is_hard_wrapped(lines: list[str]) -> bool:

@@ -257,7 +257,7 @@ def _features(
     if SOCIAL.search(line):
         features.append((0.6, "social media embed or credit"))
     if count <= 60 and DISCLAIMER.search(line):
-        features.append((0.6, "disclaimer"))
+        features.append((0.9, "disclaimer"))
     if LINK_COUNT.search(line) and count <= 20:
         features.append((0.3, "most-read list"))
     if COUNT_LABEL.match(line.strip()):
@@ -310,13 +310,10 @@ def judge_lines(
     edges = edge_weights(lines[:end], [len(t) for t in tokens[:end]]) if find_block else [0.0] * len(lines)
     verdicts = []
     for index, (line, edge, line_tokens) in enumerate(zip(lines[:end], edges, tokens[:end], strict=True)):
-        if edge == 0 and _between_prose(lines, tokens, index):
-            # "Syria denies the allegation." between two paragraphs: a one-line paragraph of the
-            # report, however many wire copies of the batch repeat it.
-            score = 0.0
-            verdicts.append(LineVerdict(line, score, "kept", len(line_tokens)))
-            continue
-        is_repeated = bool(repeated) and " ".join(t.lower() for t in line_tokens) in repeated
+        # "Syria denies the allegation." between two paragraphs is a one-line paragraph of the
+        # report, however many wire copies of the batch repeat it.
+        between = edge == 0 and _between_prose(lines, tokens, index)
+        is_repeated = not between and bool(repeated) and " ".join(t.lower() for t in line_tokens) in repeated
         score, reason = score_line(line, edge=edge, repeated=is_repeated, tokens=line_tokens)
         verdicts.append(LineVerdict(line, score, reason if score > threshold else "kept", len(line_tokens)))
     verdicts += [
@@ -335,7 +332,7 @@ def _between_prose(lines: list[str], tokens: list[list[str]], index: int) -> boo
         or not line.rstrip().endswith((".", "!", "?"))
     ):
         return False
-    if len(tokens[index]) < 3 or is_caption(line):
+    if not 3 <= len(tokens[index]) < PROSE_MIN_WORDS or is_caption(line):
         return False
     return all(_is_prose(lines[i], tokens[i]) for i in (index - 1, index + 1))
 
