@@ -109,3 +109,11 @@ def test_bylines_only_where_they_look_like_bylines() -> None:
     assert article.byline is None
     tuesday = _clean("Senate passes the climate bill\n\n" + BODY + "\n\nBy Tuesday, the House will vote")
     assert tuesday.byline is None
+
+
+def test_the_headline_is_found_after_page_furniture() -> None:
+    text = "\n".join(
+        ["Home", "Watch CNN live", "World", "Senate passes the climate bill after a long night", BODY]
+    )
+    article = _clean(text)
+    assert article.title == "Senate passes the climate bill after a long night"

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import dateparser
 
-from storylens.clean.boilerplate import line_key, main_block, words
+from storylens.clean.boilerplate import INTERFACE_WORDS, line_key, main_block, score_line, words
 
 KEY_VALUE = re.compile(
     r"^\s*(date|published|updated|source|outlet|site|title|headline|author|byline|url|link)\s*:\s*(.+?)\s*$",
@@ -76,6 +76,11 @@ DATEPARSER_SETTINGS = {
     "RETURN_AS_TIMEZONE_AWARE": False,
 }
 MAX_TITLE_WORDS = 25
+# A headline is looked for this many lines above the prose, and has at least this many words
+# (section names and "Watch live" have fewer).
+TITLE_ABOVE_BLOCK, HEADLINE_MIN_WORDS = 8, 4
+# A headline scores as a short unpunctuated line (0.45 at most); more is a widget ("Listen 3:45").
+HEADLINE_MAX_SCORE = 0.55
 YEAR_IN = re.compile(r"(?<!\d)\d{4}(?!\d)|\d{4}-\d{2}")
 # A full date (with its year) as pages print it: ISO, day.month.year, year/month/day, and a month
 # name (in any language dateparser reads) before or after the day.
@@ -240,15 +245,31 @@ def take_outlet(lines: list[str], meta: TextMetadata) -> list[str]:
 
 
 def _take_title(lines: list[str], meta: TextMetadata) -> list[str]:
-    """Without a known title, the first short unpunctuated line is the headline."""
+    """Without a known title, the headline: the nearest headline-like line above the main block
+    of prose (menus and "Watch live" come before it on a rendered page), else the first short
+    unpunctuated line."""
     if "title" in meta.fields:
         return lines
-    for index, line in enumerate(lines[:3]):
+    first, _ = main_block(lines)
+    above = range(max(first, 0) - 1, max(first - TITLE_ABOVE_BLOCK, 0) - 1, -1)
+    candidates = [i for i in above if _looks_like_headline(lines[i])] + list(range(min(3, len(lines))))
+    for index in candidates:
+        line = lines[index]
         if _looks_like_title(line):
             meta.fields["title"] = line.strip()
             meta.removed.append((line, "metadata: title"))
             return _drop_repeats(lines[:index] + lines[index + 1 :], line, meta)
     return lines
+
+
+def _looks_like_headline(line: str) -> bool:
+    """A headline above the article: several words, no interface words, no date, no byline."""
+    tokens = [token.lower() for token in words(line)]
+    if not HEADLINE_MIN_WORDS <= len(tokens) <= MAX_TITLE_WORDS or line.rstrip().endswith((".", ":")):
+        return False
+    if set(tokens) & INTERFACE_WORDS or score_line(line, edge=0, repeated=False)[0] > HEADLINE_MAX_SCORE:
+        return False
+    return date_in_line(line) is None and not BYLINE.match(line)
 
 
 def _looks_like_title(line: str) -> bool:
