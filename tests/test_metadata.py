@@ -117,3 +117,7 @@ def test_the_headline_is_found_after_page_furniture() -> None:
     )
     article = _clean(text)
     assert article.title == "Senate passes the climate bill after a long night"
+
+
+def test_an_embedded_post_is_no_date_line() -> None:
+    assert date_in_line("— Jane Roe (@janeroe) October 18, 2021") is None

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import dateparser
 
-from storylens.clean.boilerplate import INTERFACE_WORDS, line_key, main_block, score_line, words
+from storylens.clean.boilerplate import INTERFACE_WORDS, SOCIAL, line_key, main_block, score_line, words
 
 KEY_VALUE = re.compile(
     r"^\s*(date|published|updated|source|outlet|site|title|headline|author|byline|url|link)\s*:\s*(.+?)\s*$",
@@ -135,8 +135,8 @@ def is_date_line(line: str) -> bool:
 
 def date_in_line(line: str) -> datetime | None:
     """The full date of a short date line, None for any other line."""
-    if len(words(line)) > DATE_LINE_MAX_WORDS:
-        return None
+    if len(words(line)) > DATE_LINE_MAX_WORDS or SOCIAL.search(line):
+        return None  # "— Jane Roe (@jroe) October 18, 2021" dates an embedded post, not the page
     for match in FULL_DATE.finditer(line):
         if match.group("d"):  # 19.10.2021 is day.month.year wherever it is written so
             try:
