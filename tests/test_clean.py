@@ -213,3 +213,17 @@ def test_a_sentence_broken_after_an_initial_stays_one_line() -> None:
         "article:",
         "date: 2024-06-01",
     ]
+
+
+def test_teasers_after_a_related_header_at_the_end_of_a_long_article_are_removed() -> None:
+    body = [
+        f"{line} Paragraph {n} of the report goes on with more detail." for n in range(8) for line in BRIDGE
+    ]
+    teaser = "Another town reopened its bridge last spring after a year of repairs and protests by residents."
+    lines = ["Bridge closes", *body, "Related stories", teaser]
+    article = clean_one(Raw(origin="t.txt", format="text", content="\n\n".join(lines)))
+    assert teaser not in article.text and body[-1] in article.text
+    short = clean_one(
+        Raw(origin="t.txt", format="text", content="\n\n".join(["Bridge closes", *BRIDGE, "Related", teaser]))
+    )
+    assert all(line in short.text for line in BRIDGE)
