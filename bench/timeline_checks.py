@@ -38,7 +38,7 @@ from storylens.model import Annotation, Article, Raw, TimelineEvent
 from storylens.timeline import build_timeline
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-YEAR = re.compile(r"\b(1[89]\d{2}|2[01]\d{2})\b")
+YEAR = re.compile(r"\b(1\d{3}|20\d{2}|21\d{2})\b")  # "15 June 1215" is a year an article mentions
 # A caption as the check sees it: a credit in brackets or after a slash, a "Photo:" label, an
 # agency's picture credit, or the tell-tale caption verbs of picture desks.
 CAPTION = re.compile(

@@ -114,7 +114,7 @@ CAPTION = re.compile(
     rf"\((?:[^()]{{0,80}}?\b{_CREDIT_WORDS}\b[^()]{{0,60}}|[^()]{{0,60}}/\s*(?-i:[A-Z])[^()]{{0,60}})\)\s*$|"
     rf"\b(?:AP|AFP|EPA|REUTERS|Reuters|Getty Images|Shutterstock|Twitter|Instagram|Facebook)\s*/\s*[A-Z]|"
     rf"[\w.]+\s*\\?/\s*(?:Getty Images|AFP|AP|EPA|Reuters|Shutterstock|Alamy)\b|"
-    r"\b(?:AP|AFP|EPA|Reuters)\s+Photo\b|\((?:Photo|Photograph|Image|Picture)\s*:|\bGetty\s+Images\b|"
+    r"\b(?:AP|AFP|EPA|Reuters)\s+Photo\b|\bphoto(?:graph)?\s+by\s+(?-i:[A-Z])|\((?:Photo|Photograph|Image|Picture)\s*:|\bGetty\s+Images\b|"
     r"/\s*(?:staff\s+)?photographer\b|"
     r"^\s*(?:photo|photograph|picture|image|caption|image copyright|image caption|credit|"
     r"photo credit|pictured|file photo)\s*(?:[:|/]|by\b)|^\s*image (?:copyright|caption)\b|"
