@@ -201,3 +201,18 @@ def test_a_line_break_inside_a_paragraph_does_not_end_a_sentence() -> None:
         "He will be freed in October.",
     ]
     assert all(text[s.start : s.end] == s.text for s in found)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["O.J.", "Simpson", "said.", "He left.", "\n", "\n\n", "Dr.", "Smith", "on", "Nov. 28", " "]
+        ),
+        max_size=30,
+    )
+)
+def test_sentence_spans_are_exact_whatever_the_line_breaks(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    for sentence in split_sentences("a", text):
+        assert text[sentence.start : sentence.end] == sentence.text
