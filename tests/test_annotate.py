@@ -191,3 +191,28 @@ def test_spun_quote_is_one_quote_with_a_variant() -> None:
     assert len(quotes) == 2
     merged = next(q for q in quotes if len(q.spans) == 2)
     assert merged.text == original and merged.variants == (spun,)
+
+
+def test_a_line_break_inside_a_paragraph_does_not_end_a_sentence() -> None:
+    text = "Former football star O.J.\nSimpson was granted parole on Thursday. He will be freed in October."
+    found = split_sentences("a", text)
+    assert [s.text for s in found] == [
+        "Former football star O.J.\nSimpson was granted parole on Thursday.",
+        "He will be freed in October.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in found)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["O.J.", "Simpson", "said.", "He left.", "\n", "\n\n", "Dr.", "Smith", "on", "Nov. 28", " "]
+        ),
+        max_size=30,
+    )
+)
+def test_sentence_spans_are_exact_whatever_the_line_breaks(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    for sentence in split_sentences("a", text):
+        assert text[sentence.start : sentence.end] == sentence.text

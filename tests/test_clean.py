@@ -124,3 +124,106 @@ def test_clean_never_drops_a_line_silently(lines: list[str]) -> None:
     for item in lines:
         assert item in article.text or item in removed or item == article.title
     assert all(sentence in article.text for sentence in set(lines) & set(PROSE))
+
+
+BRIDGE = [
+    "The council voted on Tuesday to close the old bridge after engineers found cracks in its supports.",
+    "Repairs are expected to take most of the year, and a ferry will carry commuters across meanwhile.",
+    "Residents said the closure would add an hour to their journeys, and shop owners feared for their trade.",
+]
+
+
+def test_readers_comments_after_the_article_are_removed() -> None:
+    comments = [
+        "34 responses to “Bridge closes”",
+        "riverfan says:",
+        "November 19, 2019 at 6:34 am",
+        "This is the worst decision the council has made in years, and everyone in town knows it by now.",
+        "joe says:",
+        "Finally someone is doing something about that bridge before it falls into the river for good.",
+    ]
+    article = clean_one(
+        Raw(origin="t.txt", format="text", content="\n".join(["Bridge closes", *BRIDGE, *comments]))
+    )
+    assert "worst decision" not in article.text and "Finally someone" not in article.text
+    assert all(line in article.text for line in BRIDGE)
+    assert any(r.reason == "readers' comments" for r in article.removed)
+
+
+def test_a_comments_button_in_a_share_bar_does_not_end_the_article() -> None:
+    lines = ["Bridge closes", "Facebook", "Twitter", "Comments", "Print", *BRIDGE]
+    article = clean_one(Raw(origin="t.txt", format="text", content="\n".join(lines)))
+    assert all(line in article.text for line in BRIDGE)
+
+
+def test_a_most_read_list_is_not_prose() -> None:
+    lines = [
+        "Bridge closes",
+        *BRIDGE,
+        "Vikings come back to beat the Broncos (145)",
+        "Week 12 power rankings (133)",
+    ]
+    article = clean_one(Raw(origin="t.txt", format="text", content="\n".join(lines)))
+    assert "(145)" not in article.text and "(133)" not in article.text
+
+
+def _kept_and_removed(extra: list[str], position: int = 2) -> tuple[str, dict[str, str]]:
+    lines = ["Bridge closes", *BRIDGE]
+    lines[position:position] = extra
+    article = clean_one(Raw(origin="t.txt", format="text", content="\n\n".join(lines)))
+    return article.text, {r.text: r.reason for r in article.removed}
+
+
+def test_captions_credits_footers_embeds_and_disclaimers_are_removed() -> None:
+    furniture = [
+        "The old bridge seen from the east bank on Monday. (AP Photo/Jane Roe)",
+        "Read all the Latest News, Breaking News and Coronavirus News here",
+        "pic.twitter.com/abc123",
+        "— Jane Roe (@janeroe) October 18, 2021",
+        "Twitter/JaneRoe",
+        "Disclaimer: The views expressed are the author's own and do not reflect those of the paper.",
+        "What happens next",
+    ]
+    text, removed = _kept_and_removed(furniture)
+    for line in furniture:
+        assert line not in text and line in removed, line
+    assert all(line in text for line in BRIDGE)
+
+
+def test_a_short_sentence_between_prose_paragraphs_is_prose_even_when_repeated() -> None:
+    short = "Syria denies the allegation."
+    raws = [
+        Raw(
+            origin=f"{i}.txt",
+            format="text",
+            content="\n".join(["Bridge closes", BRIDGE[0], short, BRIDGE[1]]),
+        )
+        for i in range(3)
+    ]
+    articles, _ = clean_batch(raws)
+    assert all(short in article.text for article in articles)
+
+
+def test_a_sentence_broken_after_an_initial_stays_one_line() -> None:
+    assert split_paragraphs("Former football star O.J.\nSimpson was granted parole on Thursday.") == [
+        "Former football star O.J. Simpson was granted parole on Thursday."
+    ]
+    assert split_paragraphs("Share this\narticle:\ndate: 2024-06-01") == [
+        "Share this",
+        "article:",
+        "date: 2024-06-01",
+    ]
+
+
+def test_teasers_after_a_related_header_at_the_end_of_a_long_article_are_removed() -> None:
+    body = [
+        f"{line} Paragraph {n} of the report goes on with more detail." for n in range(8) for line in BRIDGE
+    ]
+    teaser = "Another town reopened its bridge last spring after a year of repairs and protests by residents."
+    lines = ["Bridge closes", *body, "Related stories", teaser]
+    article = clean_one(Raw(origin="t.txt", format="text", content="\n\n".join(lines)))
+    assert teaser not in article.text and body[-1] in article.text
+    short = clean_one(
+        Raw(origin="t.txt", format="text", content="\n\n".join(["Bridge closes", *BRIDGE, "Related", teaser]))
+    )
+    assert all(line in short.text for line in BRIDGE)

@@ -235,7 +235,7 @@ def eval_command(
     task: Annotated[
         str,
         typer.Argument(
-            help="extraction, summaries, stories, similarity, paraphrase, reuse, support, timelines, "
+            help="extraction, dates, summaries, stories, similarity, paraphrase, reuse, support, timelines, "
             "quotes or entities"
         ),
     ],

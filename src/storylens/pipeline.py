@@ -165,7 +165,10 @@ def brief_story(
         summary = summarize(checked.claims, by_key, disputed, derived, settings.summary)
     with timer.stage("timeline"):
         timeline = build_timeline(
-            [own[a.id] for a in originals_first], {a.id: a.text for a in articles}, checked.claim_of_sentence
+            [own[a.id] for a in originals_first],
+            {a.id: a.text for a in articles},
+            checked.claim_of_sentence,
+            {a.id: a.published.date() if a.published else None for a in articles},
         )
     return Briefing(
         story=story,

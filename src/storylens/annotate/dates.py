@@ -4,13 +4,18 @@ Absolute dates ("17 November 2026", "Nov 17", "2026-11-17") are parsed by datepa
 ones are resolved here, because their anchor is news-specific: weekday names and "last week" count
 back from the publication date (news reports the past unless the sentence says otherwise), and
 "two days earlier" counts from the date mentioned just before it in the text.
+
+A date written without its year ("Nov. 28", "28 November") takes the year that puts it nearest
+before the publication date (after it when the sentence speaks of the future). Without a
+publication date it takes its year from `year_anchor` (the story's newest dated article, given by
+the timeline stage), and without either it is left out: the clock's year is never a guess.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import dateparser
 
@@ -63,20 +68,24 @@ PATTERNS = [
 DATE_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in PATTERNS), re.IGNORECASE)
 FUTURE_CUES = re.compile(
     r"\b(?:will|shall|is due|are due|is expected|are expected|plans? to|"
-    r"scheduled|is set to|are set to|next)\b",
+    r"scheduled|is set to|are set to|next|until|till|due to reopen|postponed to)\b",
     re.IGNORECASE,
 )
 # A bare month name also reads as a verb or a name ("may", "march"); require a capital letter.
 AMBIGUOUS_MONTHS = {"may", "march", "mar", "jan", "june", "july", "aug", "sept", "oct", "dec"}
 
 
-def find_dates(article_id: str, text: str, published: date | None) -> tuple[DateMention, ...]:
-    """Every date expression in `text`, resolved against `published` (relative ones need it)."""
+def find_dates(
+    article_id: str, text: str, published: date | None, year_anchor: date | None = None
+) -> tuple[DateMention, ...]:
+    """Every date expression in `text`, resolved against `published` (relative ones need it).
+    `year_anchor` (used only when `published` is None) dates expressions that lack nothing but
+    their year; the other relative forms ("on Tuesday", "yesterday") need `published` itself."""
     found: list[DateMention] = []
     anchor = published
     for match in DATE_RE.finditer(text):
         try:
-            resolved = _resolve(match, text, published, anchor)
+            resolved = _resolve(match, text, published, anchor, year_anchor)
         except (ValueError, OverflowError):  # "5,000 years ago": outside the calendar's range
             resolved = None
         if resolved is None:
@@ -90,30 +99,59 @@ def find_dates(article_id: str, text: str, published: date | None) -> tuple[Date
 
 
 def _resolve(
-    match: re.Match[str], text: str, published: date | None, anchor: date | None
+    match: re.Match[str],
+    text: str,
+    published: date | None,
+    anchor: date | None,
+    year_anchor: date | None = None,
 ) -> tuple[date, DatePrecision, bool] | None:
     kind = next(name for name, _ in PATTERNS if match.group(name) is not None)
     expression = match.group(0)
-    if kind in {"iso", "day_month_year", "month_day_year", "month_day", "day_month"}:
-        return _absolute(expression, published)
+    future = bool(FUTURE_CUES.search(_sentence_around(text, match.start())))
+    if kind in {"month_day", "day_month"}:
+        return _without_year(expression, published or year_anchor, future)
+    if kind in {"iso", "day_month_year", "month_day_year"}:
+        return _absolute(expression)
     if kind == "month_year":
         return _month_year(expression)
+    if kind == "year":  # "in 2019" names its year: no anchor needed
+        return date(int(match.group("year_value")), 1, 1), DatePrecision.YEAR, False
     if published is None:
         return None  # every other form is relative to the publication date
-    future = bool(FUTURE_CUES.search(_sentence_around(text, match.start())))
     resolver = _RELATIVE[kind]
     return resolver(match, published, anchor or published, future)
 
 
-def _absolute(expression: str, published: date | None) -> tuple[date, DatePrecision, bool] | None:
-    settings: dict[str, object] = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}
-    if published is not None:
-        settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day)
+def _absolute(expression: str) -> tuple[date, DatePrecision, bool] | None:
+    """A date written with its year; dateparser reads the written forms."""
+    settings: dict[str, object] = {"REQUIRE_PARTS": ["day", "month", "year"]}
     parsed = dateparser.parse(expression, languages=["en"], settings=settings)
-    if parsed is None:
+    return (parsed.date(), DatePrecision.DAY, False) if parsed else None
+
+
+MONTH_DAY = re.compile(r"([^\W\d_]+)\.?\s+(\d{1,2})|(\d{1,2})(?:st|nd|rd|th)?\s+([^\W\d_]+)")
+
+
+def _without_year(
+    expression: str, base: date | None, future: bool
+) -> tuple[date, DatePrecision, bool] | None:
+    """ "Nov. 28" in the year that puts it nearest before `base` (after it, for the future); None
+    without a base, and for a day the month does not have."""
+    found = MONTH_DAY.search(expression)
+    if base is None or found is None:
         return None
-    has_year = bool(re.search(r"\d{4}", expression))
-    return parsed.date(), DatePrecision.DAY, not has_year
+    name, number = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
+    month = MONTHS.get(name.lower())
+    if month is None:
+        return None
+    for year in (base.year, base.year + 1) if future else (base.year, base.year - 1):
+        try:
+            candidate = date(year, month, int(number))
+        except ValueError:  # 29 February outside a leap year, 31 April
+            continue
+        if (candidate >= base) if future else (candidate <= base):
+            return candidate, DatePrecision.DAY, True
+    return None
 
 
 def _month_year(expression: str) -> tuple[date, DatePrecision, bool] | None:

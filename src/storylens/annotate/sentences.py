@@ -18,6 +18,7 @@ MAX_SENTENCE_CHARS = 2_000
 MAX_SEGMENTER_CHARS = 5_000
 SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+")
 SPACE = re.compile(r"\s+")
+LINE_BREAK = re.compile(r"(?<!\n)\n(?!\n)")
 
 
 @functools.cache
@@ -30,18 +31,21 @@ def split_sentences(article_id: str, text: str) -> tuple[Sentence, ...]:
     longer than MAX_SENTENCE_CHARS."""
     sentences: list[Sentence] = []
     cursor = 0
-    for paragraph in text.split("\n\n"):
-        start_of_paragraph = text.find(paragraph, cursor)
+    # A line break inside a paragraph is a space to the segmenter ("O.J.\nSimpson" is one name);
+    # the flat copy has the same length, so its offsets are the text's.
+    flat = LINE_BREAK.sub(" ", text)
+    for paragraph in flat.split("\n\n"):
+        start_of_paragraph = flat.find(paragraph, cursor)
         cursor = start_of_paragraph
         for piece in _segments(paragraph):
             stripped = piece.strip()
             if not stripped:
                 continue
-            start = text.find(stripped, cursor)
+            start = flat.find(stripped, cursor)
             if start < 0:  # the segmenter changed the text; fall back to the whole paragraph
                 continue
             end = start + len(stripped)
-            sentences.append(Sentence(article_id, len(sentences), start, end, stripped))
+            sentences.append(Sentence(article_id, len(sentences), start, end, text[start:end]))
             cursor = end
         cursor = max(cursor, start_of_paragraph + len(paragraph))
     return tuple(sentences)

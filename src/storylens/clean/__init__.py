@@ -33,9 +33,21 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 HARD_WRAP_MIN, HARD_WRAP_MAX = 50, 90  # line lengths of text wrapped by an editor or mailer
+# Words after which a line break cannot end a sentence: an initial, or a title before a name.
+BROKEN_AFTER = re.compile(
+    r"(?:\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Hon|Pres|Supt|Det|Insp)\.)$"
+)
+LOWER_WORD = re.compile(r"^[a-z][a-z'’-]*\s")  # a sentence going on, not a link or a handle
+KEY_LINE = re.compile(r"^[\w-]+\s*:")  # "date: 2024-06-01", "source: Reuters"
+BROKEN_MIN_WORDS = 6  # a line broken mid-sentence has some words before the break
+SENTENCE_ENDS = (".", "!", "?", ":", ";", '"', "”", "'", "’", ")", "]")
 
 # Characters the language is told from: a few sentences settle it, and the cost grows with them.
 LANGUAGE_SAMPLE = 600
+# Plain text before cleaning may be this many times the article limit: a news page rendered to
+# text runs to 300,000 characters around an article of 5,000 (scrapinghub pages); the limit on the
+# article itself applies to what cleaning keeps.
+PAGE_TEXT_FACTOR = 5
 
 
 @dataclass(frozen=True)
@@ -90,7 +102,7 @@ def _named_errors(origin: str, work: Callable[[], T]) -> T:
 def _prepare(raw: Raw, settings: CleanSettings) -> _Prepared:
     raw = safe_raw(raw)  # documents built by other callers (the web app, Spark) come here directly
     if raw.format != "html":
-        _check_length(raw.origin, raw.content, settings)
+        _check_length(raw.origin, raw.content, settings, PAGE_TEXT_FACTOR)
     fields = {
         name: value
         for name, value in (
@@ -104,7 +116,7 @@ def _prepare(raw: Raw, settings: CleanSettings) -> _Prepared:
     }
     if raw.format != "html":
         return _Prepared(raw, split_paragraphs(raw.content), fields, [])
-    page = extract(raw.content, raw.origin)
+    page = extract(raw.content, raw.origin, raw.url)
     _check_length(raw.origin, page.text, settings)
     found = {
         "title": page.title,
@@ -126,8 +138,10 @@ def _prepare(raw: Raw, settings: CleanSettings) -> _Prepared:
     return _Prepared(raw, lines, fields, outside)
 
 
-def _check_length(origin: str, text: str, settings: CleanSettings) -> None:
-    if len(text) > settings.max_article_chars:
+def _check_length(origin: str, text: str, settings: CleanSettings, factor: int = 1) -> None:
+    """The limit on one article's text; `factor` times it for plain text before cleaning, which
+    may be a whole page rendered to text (menus, comments and all) around one article."""
+    if len(text) > settings.max_article_chars * factor:
         raise InputError(
             origin,
             f"{len(text):,} characters of text, over the limit of {settings.max_article_chars:,} "
@@ -145,8 +159,29 @@ def split_paragraphs(text: str) -> list[str]:
         if _is_hard_wrapped(block_lines):
             lines.append(" ".join(block_lines))
         else:
-            lines.extend(block_lines)
+            lines.extend(_join_broken(block_lines))
     return lines
+
+
+def _join_broken(lines: list[str]) -> list[str]:
+    """Lines with a sentence broken across them joined back: after an initial or a title that
+    never ends a sentence ("O.J." / "Simpson", "Sen." / "John McCain"), or an unpunctuated line
+    followed by one that starts in lower case."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and _continues(joined[-1], line):
+            joined[-1] += " " + line
+        else:
+            joined.append(line)
+    return joined
+
+
+def _continues(previous: str, line: str) -> bool:
+    if BROKEN_AFTER.search(previous) and line[:1].isupper():
+        return True
+    if previous.endswith(SENTENCE_ENDS) or not LOWER_WORD.match(line) or KEY_LINE.match(line):
+        return False
+    return len(previous.split()) >= BROKEN_MIN_WORDS
 
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
@@ -175,6 +210,7 @@ def _finish(item: _Prepared, repeated: set[str], settings: CleanSettings) -> Art
         else:
             removed.append(RemovedLine(verdict.text, verdict.reason))
     text = "\n\n".join(kept)
+    _check_length(item.raw.origin, text, settings)
     if count < settings.min_article_words:
         raise InputError(
             item.raw.origin,

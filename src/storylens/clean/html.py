@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import htmldate
 import lxml.html
 import trafilatura
 from lxml import etree
@@ -54,8 +55,10 @@ class HtmlExtract:
     url: str | None
 
 
-def extract(html: str, origin: str) -> HtmlExtract:
-    """The main text of a page, or InputError when the page holds none."""
+def extract(html: str, origin: str, url: str | None = None) -> HtmlExtract:
+    """The main text of a page, or InputError when the page holds none. The date is htmldate's
+    original publication date (from the page's markup and `url`), trafilatura's where it finds
+    none: on htmldate's MediaCloud pages trafilatura's own pick scored below htmldate alone."""
     try:
         doc = trafilatura.bare_extraction(
             html, with_metadata=True, include_comments=False, include_tables=False
@@ -67,8 +70,20 @@ def extract(html: str, origin: str) -> HtmlExtract:
             origin, "no article text found in the HTML (broken markup, or a page that is only navigation)"
         )
     return HtmlExtract(
-        text=doc.text or "", title=doc.title, date=doc.date, site=doc.sitename, author=doc.author, url=doc.url
+        text=doc.text or "",
+        title=doc.title,
+        date=_original_date(html, url or doc.url) or doc.date,
+        site=doc.sitename,
+        author=doc.author,
+        url=doc.url,
     )
+
+
+def _original_date(html: str, url: str | None) -> str | None:
+    try:
+        return htmldate.find_date(html, url=url, original_date=True)
+    except (ValueError, TypeError, etree.ParserError):  # htmldate's own trips on odd pages
+        return None
 
 
 def visible_lines(html: str) -> list[str]:
@@ -77,7 +92,9 @@ def visible_lines(html: str) -> list[str]:
         root = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
         return []
-    for element in root.iter(*INVISIBLE_TAGS):
+    # Listed first: dropping elements while iterating skips the sibling after each one dropped,
+    # and scripts come in runs.
+    for element in list(root.iter(*INVISIBLE_TAGS)):
         element.drop_tree()
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.lower() in BLOCK_TAGS:

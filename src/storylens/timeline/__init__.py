@@ -3,28 +3,53 @@
 An event is the sentence around a date mention (for "three days after the derailment", the words
 after the expression, which are what it dates). Mentions of the same date in sentences of one
 claim are one event cited by every source.
+
+Nothing on the timeline is dated by a guess. A date written without its year in an article that
+has no publication date takes its year from the story's newest dated article; with no dated
+article in the story it stays off the timeline (a day and month alone cannot be placed). Events
+dated after the story's newest article are plans and forecasts, not what happened, and photo
+captions are not events.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 
+from storylens.annotate.dates import find_dates
+from storylens.clean.boilerplate import is_caption
 from storylens.model import Annotation, DateMention, DatePrecision, Sentence, Span, TimelineEvent
 
 PRECISION_ORDER = {DatePrecision.DAY: 0, DatePrecision.WEEK: 1, DatePrecision.MONTH: 2, DatePrecision.YEAR: 3}
 CLAUSE_END = re.compile(r"[,;.!?]")
+# "50 years ago", "two years earlier": a year counted back from a date is a guess to a year either
+# way, and mostly background ("the Inquisition of 600 years ago"), not an event of the story.
+YEARS_OFFSET = re.compile(r"\byears?\s+(?:ago|earlier|later|before|after|previously)\b", re.IGNORECASE)
 
 
 def build_timeline(
-    annotations: Sequence[Annotation], texts: dict[str, str], claim_of: dict[tuple[str, int], str]
+    annotations: Sequence[Annotation],
+    texts: dict[str, str],
+    claim_of: dict[tuple[str, int], str],
+    published: Mapping[str, date | None] | None = None,
 ) -> tuple[TimelineEvent, ...]:
+    """The story's dated events. `published`: each article's publication date (None where it has
+    none); without the map, no article counts as dated."""
+    published = published or {}
+    dated = [day for day in published.values() if day is not None]
+    newest = max(dated) if dated else None
+    annotations = [_dated_by_story(a, texts[a.article_id], published, newest) for a in annotations]
     events: dict[tuple[object, ...], list[tuple[str, Span]]] = {}
     meta: dict[tuple[object, ...], DateMention] = {}
     for annotation in annotations:
         for mention in annotation.dates:
             sentence = _sentence_of(mention, annotation.sentences)
-            if sentence is None:
+            text = texts[annotation.article_id]
+            if sentence is None or (newest and mention.value > newest) or YEARS_OFFSET.search(mention.text):
+                continue
+            if _in_caption(sentence, text):
                 continue
             description = _description(mention, sentence, texts[annotation.article_id])
             claim = claim_of.get(
@@ -35,6 +60,23 @@ def build_timeline(
             meta.setdefault(key, mention)
     timeline = [_event(meta[key], spans) for key, spans in events.items()]
     return tuple(sorted(timeline, key=lambda e: (e.date, PRECISION_ORDER[e.precision], e.description)))
+
+
+def _dated_by_story(
+    annotation: Annotation, text: str, published: Mapping[str, date | None], newest: date | None
+) -> Annotation:
+    """An undated article's mentions again, its yearless dates placed against the story's newest
+    dated article."""
+    if newest is None or published.get(annotation.article_id) is not None:
+        return annotation
+    return dataclasses.replace(annotation, dates=find_dates(annotation.article_id, text, None, newest))
+
+
+def _in_caption(sentence: Sentence, text: str) -> bool:
+    """The sentence, or the paragraph it sits in, is a photo caption or carries a photo credit."""
+    start = text.rfind("\n\n", 0, sentence.start) + 1
+    end = text.find("\n\n", sentence.end)
+    return is_caption(sentence.text) or is_caption(text[start : end if end >= 0 else len(text)].strip())
 
 
 def _sentence_of(mention: DateMention, sentences: Sequence[Sentence]) -> Sentence | None:
