@@ -382,13 +382,13 @@ def _detector():  # type: ignore[no-untyped-def]
     return detector.Detector(case_sensitive=False)
 
 
-@functools.cache
 def _first_word(name: str) -> str:
     """The first name of a full name ("Carter" of "Carter Roberts"); "" for a single word."""
     words = strip_title(name).split()
     return words[0] if len(words) > 1 else ""
 
 
+@functools.cache
 def _first_name_gender(first: str) -> str:
     """ "male", "female", "unknown" (androgynous names, which agree with any pronoun) or "none"
     (not a first name the detector knows, which also agrees with any pronoun)."""
