@@ -32,6 +32,8 @@ from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from procs import descendants, resident_bytes
+
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 NUMBER = re.compile(r"\b\d{1,4}\b")
@@ -124,29 +126,7 @@ def copies_together(output: Path, corpus: Path, sources: list[int]) -> float:
 
 def tree_rss(root: int) -> int:
     """Resident bytes of `root` and all its descendants."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-                parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    tree, frontier = {root}, [root]
-    while frontier:
-        parent = frontier.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent]
-        tree.update(children)
-        frontier += children
-    total = 0
-    for pid in tree:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
-            continue
-    return total
+    return sum(resident_bytes(pid) for pid in {root} | descendants(root))
 
 
 def run_cluster(corpus: Path, output: Path) -> tuple[float, int, int]:

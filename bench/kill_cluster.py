@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from procs import alive, descendants
+
 ROOT = Path(__file__).resolve().parents[1]
 TIMELINES = ROOT.parent / "shared" / "data" / "timelines" / "timeline17"
 
@@ -66,32 +68,6 @@ def command(corpus: Path, output: Path, workers: int, batch: int) -> list[str]:
     ]  # fmt: skip
 
 
-def children_of(pid: int) -> set[int]:
-    """Every process descending from `pid`, from /proc."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(fields[1])
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kills", type=int, default=12)
@@ -129,12 +105,12 @@ def main() -> int:
             output.unlink(missing_ok=True)
             Path(f"{output}.failures.jsonl").unlink(missing_ok=True)
             continue
-        family = children_of(process.pid)
+        family = descendants(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait()
         kills += 1
         time.sleep(2.0)  # time for orphaned workers to notice their parent is gone
-        left = [pid for pid in family if alive(pid)]
+        left = sorted(alive(family))
         orphans += len(left)
         for pid in left:  # ours to clean up: they were started by this bench's run
             os.kill(pid, signal.SIGKILL)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from procs import alive, descendants
 
 TOKEN = "kill-bench-token-0123456789abcdef"
 TOWNS = "Aldbridge Brenmoor Carrow Dunholt Elsmere Farrowby Glenwick Harlow Ivesby Jarrowdale".split()
@@ -54,38 +55,6 @@ def article(rng: random.Random, number: int) -> dict[str, str]:
         f"Upload number {number} was filed by the benchmark."
     )
     return {"title": f"{town} approves {thing}", "source": f"{town} Courier", "text": text}
-
-
-def descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if fields[0] != "Z":
-                children.setdefault(int(fields[1]), []).append(int(entry.name))
-    found: set[int] = set()
-    stack = [pid]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            found.add(child)
-            stack.append(child)
-    return found
-
-
-def alive(pids: set[int]) -> set[int]:
-    living = set()
-    for pid in pids:
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:
-            continue
-        if stat[stat.rindex(")") + 2] != "Z":
-            living.add(pid)
-    return living
 
 
 class Server:

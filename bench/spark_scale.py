@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from procs import descendants, resident_bytes
 from sklearn.metrics import adjusted_rand_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -33,32 +34,13 @@ from cluster_scale import SHARED, base_articles, write_corpus
 from storylens.spark.output import read_stories
 
 
-def process_tree(root: int) -> list[int]:
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-                parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    tree, frontier = [root], [root]
-    while frontier:
-        parent = frontier.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent]
-        tree += children
-        frontier += children
-    return tree
-
-
 def rss_and_kind(pid: int) -> tuple[int, str]:
     """Resident bytes of a process, and whether it is a JVM, a Spark Python worker or other."""
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
         command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return 0, "gone"
-    rss = next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    rss = resident_bytes(pid)
     if "java" in command.split(" ", 1)[0]:
         return rss, "jvm"
     return rss, "worker" if "pyspark" in command else "other"
@@ -72,7 +54,7 @@ def run(command: list[str]) -> tuple[float, dict[str, int]]:
 
     def sample() -> None:
         while process.poll() is None:
-            sizes = [rss_and_kind(pid) for pid in process_tree(process.pid)]
+            sizes = [rss_and_kind(pid) for pid in {process.pid} | descendants(process.pid)]
             peaks["tree"] = max(peaks["tree"], sum(size for size, _ in sizes))
             for part in ("jvm", "worker"):
                 peaks[part] = max([peaks[part]] + [size for size, kind in sizes if kind == part])

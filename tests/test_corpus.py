@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, FIXTURES
+from procs import alive, descendants  # bench/procs.py, put on the path by conftest
 from sklearn.metrics import adjusted_rand_score
 from typer.testing import CliRunner
 
@@ -149,25 +150,6 @@ def test_resume_after_a_real_signal_loses_and_repeats_nothing(
     assert not files.checkpoint.exists()
 
 
-def descendants(pid: int) -> set[int]:
-    """Living processes started by `pid` or its children (from /proc)."""
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if fields[0] != "Z":
-            parents[int(entry.name)] = int(fields[1])
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_cleaning_workers_die_with_a_killed_run(long_corpus: Path, tmp_path: Path) -> None:
     """Killed while its workers are still starting (importing the cleaning stack takes seconds),
@@ -184,7 +166,7 @@ def test_cleaning_workers_die_with_a_killed_run(long_corpus: Path, tmp_path: Pat
     process.communicate()
     assert len(workers) == 2, "the worker processes never started"
     time.sleep(1.5)
-    assert not descendants_alive(workers)
+    assert not alive(workers)
 
 
 def command_line(pid: int) -> bytes:
@@ -192,18 +174,6 @@ def command_line(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
-
-
-def descendants_alive(pids: set[int]) -> set[int]:
-    alive = set()
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            continue
-        if state != "Z":
-            alive.add(pid)
-    return alive
 
 
 def test_checkpoint_of_other_inputs_is_refused(long_corpus: Path, tmp_path: Path) -> None:
