@@ -141,7 +141,7 @@ RELATED_HEADER = re.compile(
     r"latest (?:news|stories)|what to read next|further reading)\s*:?\s*$",
     re.IGNORECASE,
 )
-RELATED_AFTER_WORDS = 300
+RELATED_AFTER_WORDS = 300  # chosen on the even-numbered (dev) scrapinghub pages
 COMMENT_AUTHOR = re.compile(r"^\S.{0,40}\s+(?:says|said|wrote|writes):\s*$")
 # Footers and promotions ("Read all the Latest News, Breaking News ... here", "Follow us on X"),
 # social embeds and their credits ("pic.twitter.com/...", "— Jane Roe (@jroe) October 18, 2021",
@@ -184,7 +184,8 @@ SHORT_SENTENCE_PENALTY = 1
 # one of up to 6 words over the threshold (0.25 + 0.2 + 0.1). Checked on the even-numbered
 # scrapinghub pages, whose gold text keeps subheads: it costs recall there, by design.
 HEADING_MAX_WORDS, HEADING_WEIGHT = 10, 0.1
-# A caption runs to about 60 words; a longer line with a credit in it is prose quoting one.
+# A caption runs to about 60 words; a longer line with a credit in it is prose quoting one
+# (read from the even-numbered, dev, scrapinghub pages, as every cleaning rule here).
 CAPTION_MAX_WORDS = 60
 # Comments are looked for only after this many words of prose: a header before them is navigation.
 COMMENTS_AFTER_WORDS = 50

@@ -80,6 +80,7 @@ MAX_TITLE_WORDS = 25
 # (section names and "Watch live" have fewer).
 TITLE_ABOVE_BLOCK, HEADLINE_MIN_WORDS = 8, 4
 # A headline scores as a short unpunctuated line (0.45 at most); more is a widget ("Listen 3:45").
+# Chosen on the even-numbered (dev) scrapinghub pages against trafilatura's title.
 HEADLINE_MAX_SCORE = 0.55
 YEAR_IN = re.compile(r"(?<!\d)\d{4}(?!\d)|\d{4}-\d{2}")
 # A full date (with its year) as pages print it: ISO, day.month.year, year/month/day, and a month
