@@ -85,18 +85,19 @@ def copies_together(story_of: dict[str, str], sources: list[int]) -> float:
 def local_rule_with_corpus_frequencies(corpus: Path, batch_size: int = 1000) -> dict[str, str]:
     """The local engine's placement, in this process, with the corpus' frequencies counted first
     instead of learnt as articles come: what the Spark engine distributes."""
+    from storylens import worker
     from storylens.config import Settings
-    from storylens.corpus import _prepare_chunk, _use_settings
+    from storylens.corpus import prepare_chunk
     from storylens.ingest import iter_documents
     from storylens.model import Failure
     from storylens.stories.incremental import StoryClusterer
     from storylens.stories.vectors import DocumentFrequencies
 
     settings = Settings()
-    _use_settings(settings)
+    worker.use(settings)
     items = list(iter_documents([str(corpus)], settings.ingest))
     batches = [
-        [item for item in _prepare_chunk(items[start : start + batch_size]) if not isinstance(item, Failure)]
+        [item for item in prepare_chunk(items[start : start + batch_size]) if not isinstance(item, Failure)]
         for start in range(0, len(items), batch_size)
     ]
     frequencies = DocumentFrequencies()

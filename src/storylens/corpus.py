@@ -232,7 +232,7 @@ class _Cleaner:
         if not upcoming or self.workers == 0:
             for chunk in itertools.chain([first, upcoming], chunks):
                 if chunk:
-                    yield len(chunk), _prepare_chunk(chunk)
+                    yield len(chunk), prepare_chunk(chunk)
             return
         self._start_workers()
         chunks = itertools.chain([first, upcoming], chunks)
@@ -240,7 +240,7 @@ class _Cleaner:
         pending = None
         for chunk in chunks:
             parts = [chunk[i : i + part] for i in range(0, len(chunk), part)]
-            submitted = (len(chunk), self.pool.map_async(_prepare_chunk, parts))
+            submitted = (len(chunk), self.pool.map_async(prepare_chunk, parts))
             if pending is not None:
                 yield pending[0], [item for done in pending[1].get() for item in done]
             pending = submitted
@@ -248,7 +248,7 @@ class _Cleaner:
             yield pending[0], [item for done in pending[1].get() for item in done]
 
 
-def _prepare_chunk(chunk: list[Raw | Failure]) -> list[Prepared]:
+def prepare_chunk(chunk: list[Raw | Failure]) -> list[Prepared]:
     """Cleaned articles featurised together (one vectoriser call for the chunk), in input order."""
     cleaned = [_clean(item) for item in chunk]
     articles = [item for item in cleaned if isinstance(item, Article)]

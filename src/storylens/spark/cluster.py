@@ -4,7 +4,7 @@ The local engine reads a stream and places each article in the open story it is 
 (`stories.incremental`). Here the same steps run over partitions:
 
 1. documents are read, cleaned and featurised in executors by the local engine's own function
-   (`corpus._prepare_chunk`: the same cleaning, the same hashed word counts, the same records);
+   (`corpus.prepare_chunk`: the same cleaning, the same hashed word counts, the same records);
 2. the corpus' document frequencies are summed across executors (a 4 MiB vector) and sent back to
    every executor; articles are weighed with them as the local clusterer weighs them once it has
    seen the whole corpus;
@@ -43,7 +43,7 @@ from scipy.sparse.csgraph import connected_components
 
 from storylens import worker
 from storylens.config import Settings, StorySettings
-from storylens.corpus import _prepare_chunk
+from storylens.corpus import prepare_chunk
 from storylens.model import Failure, Story
 from storylens.spark.output import (
     ARTICLE_FIELDS,
@@ -116,7 +116,7 @@ def prepare_documents(documents: Any, settings: Settings) -> Any:
         worker.use(settings)  # models load once per executor process, on first use
         for chunk in _chunks(items, PREPARE_CHUNK):
             keys = [key for key, _ in chunk]
-            yield from zip(keys, _prepare_chunk([document for _, document in chunk]), strict=True)
+            yield from zip(keys, prepare_chunk([document for _, document in chunk]), strict=True)
 
     return documents.mapPartitions(prepare_partition)
 
