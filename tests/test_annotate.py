@@ -216,3 +216,16 @@ def test_sentence_spans_are_exact_whatever_the_line_breaks(pieces: list[str]) ->
     text = " ".join(pieces)
     for sentence in split_sentences("a", text):
         assert text[sentence.start : sentence.end] == sentence.text
+
+
+def test_a_closing_quotation_mark_left_alone_ends_the_sentence_before_it() -> None:
+    from storylens.annotate.sentences import split_sentences
+
+    text = '“We are not saying that,” said Dr. Ana Ruiz. "You should avoid long-term use.” \n\nNext.'
+    sentences = split_sentences("a", text)
+    assert [s.text for s in sentences] == [
+        "“We are not saying that,” said Dr. Ana Ruiz.",
+        '"You should avoid long-term use.”',
+        "Next.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in sentences)

@@ -45,10 +45,19 @@ def split_sentences(article_id: str, text: str) -> tuple[Sentence, ...]:
             if start < 0:  # the segmenter changed the text; fall back to the whole paragraph
                 continue
             end = start + len(stripped)
+            if sentences and sentences[-1].end >= start_of_paragraph and not _has_words(stripped):
+                # pysbd may leave a closing quotation mark alone ("... use.” / ”"): it ends the
+                # sentence before it, it is no sentence of its own.
+                previous = sentences.pop()
+                start = previous.start
             sentences.append(Sentence(article_id, len(sentences), start, end, text[start:end]))
             cursor = end
         cursor = max(cursor, start_of_paragraph + len(paragraph))
     return tuple(sentences)
+
+
+def _has_words(piece: str) -> bool:
+    return any(ch.isalnum() for ch in piece)
 
 
 def _segments(paragraph: str) -> Iterator[str]:
