@@ -121,3 +121,9 @@ def test_the_headline_is_found_after_page_furniture() -> None:
 
 def test_an_embedded_post_is_no_date_line() -> None:
     assert date_in_line("— Jane Roe (@janeroe) October 18, 2021") is None
+
+
+def test_a_picture_source_line_is_a_credit_not_the_outlet() -> None:
+    article = _clean("Source: Jdarsie11 / Wikimedia Commons\n\n" + BODY)
+    assert article.outlet != "Jdarsie11 / Wikimedia Commons"
+    assert _clean("Source: The Daily Post\n\n" + BODY).outlet == "The Daily Post"

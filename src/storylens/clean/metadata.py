@@ -12,8 +12,17 @@ from datetime import datetime
 
 import dateparser
 
-from storylens.clean.boilerplate import INTERFACE_WORDS, SOCIAL, line_key, main_block, score_line, words
+from storylens.clean.boilerplate import (
+    INTERFACE_WORDS,
+    SOCIAL,
+    is_caption,
+    line_key,
+    main_block,
+    score_line,
+    words,
+)
 
+SLASH_CREDIT = re.compile(r"\w\s+/\s+\w")  # "Name / Agency", spaced as credits are written
 KEY_VALUE = re.compile(
     r"^\s*(date|published|updated|source|outlet|site|title|headline|author|byline|url|link)\s*:\s*(.+?)\s*$",
     re.IGNORECASE,
@@ -185,11 +194,19 @@ def take_metadata(lines: list[str], known_title: str | None) -> tuple[list[str],
     return take_outlet(kept, meta), meta
 
 
+def _is_picture_credit(value: str) -> bool:
+    """ "Source: Jdarsie11 / Wikimedia Commons" names where a picture came from (a credit, or a
+    photographer and an agency parted by a slash), not the outlet of the article."""
+    return is_caption(value) or (SLASH_CREDIT.search(value) is not None and "://" not in value)
+
+
 def _metadata_reason(line: str, position: int, meta: TextMetadata) -> str | None:
     in_head = position < HEAD_LINES
     match = KEY_VALUE.match(line)
     if in_head and match:
         name = FIELD_NAMES.get(match.group(1).lower(), match.group(1).lower())
+        if name == "source" and _is_picture_credit(match.group(2)):
+            return "photo caption or credit"
         meta.fields.setdefault(name, match.group(2))
         return f"metadata: {name}"
     glued = GLUED_DATE.match(line) if in_head and "date" not in meta.fields else None
