@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 import py3langid
 
 from storylens.clean.boilerplate import judge_lines, line_key, repeated_lines
-from storylens.clean.html import extract, visible_lines
+from storylens.clean.html import extract, parse_page, visible_lines
 from storylens.clean.metadata import EARLIEST_YEAR, LATEST_YEAR, parse_date, plausible_date, take_metadata
 from storylens.config import CleanSettings
 from storylens.errors import InputError
@@ -116,7 +116,8 @@ def _prepare(raw: Raw, settings: CleanSettings) -> _Prepared:
     }
     if raw.format != "html":
         return _Prepared(raw, split_paragraphs(raw.content), fields, [])
-    page = extract(raw.content, raw.origin, raw.url)
+    tree = parse_page(raw.content, raw.origin)
+    page = extract(tree, raw.origin, raw.url)
     _check_length(raw.origin, page.text, settings)
     found = {
         "title": page.title,
@@ -132,7 +133,7 @@ def _prepare(raw: Raw, settings: CleanSettings) -> _Prepared:
     kept_keys = {line_key(line) for line in lines}
     outside = [
         RemovedLine(line, "outside the main text (trafilatura)")
-        for line in visible_lines(raw.content)
+        for line in visible_lines(tree)
         if line_key(line) not in kept_keys
     ]
     return _Prepared(raw, lines, fields, outside)
