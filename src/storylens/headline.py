@@ -1,0 +1,262 @@
+"""A headline per story, chosen among the story's article titles and lead sentences.
+
+Candidates are each article's title (when it is a real title, not the first words of the text
+that cleaning puts in place of a missing one) and the first sentence of its lead that reads as a
+headline. A candidate is left out when it is too short to say what happened, page furniture, a
+photo caption, a site name, cut mid-sentence, or opens on a pronoun or a quotation (it cannot
+stand alone). Among the rest, the headline is the one the other articles of the story say most:
+backed by the most independent sources (origin groups whose lead says the same), then the most
+similar to the rest of the story; a real title is preferred over a lead sentence of its own
+article when both say the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from storylens.clean.boilerplate import (
+    COUNT_LABEL,
+    DISCLAIMER,
+    INTERFACE_WORDS,
+    LINK_COUNT,
+    PROMOTION,
+    SOCIAL,
+    VIDEO_DURATION,
+    is_caption,
+    line_key,
+    words,
+)
+from storylens.clean.metadata import BYLINE, is_date_line
+from storylens.model import Article, Headline, HeadlineSource, Sentence, Span
+from storylens.similarity import similarity_between
+
+# A headline says who did what: fewer words is a label or a fragment ("Chaos.", "One resigned.").
+# The floor of 6 words is the one issue 12 sets for summary lines.
+MIN_WORDS = 6
+# A lead sentence longer than this is a paragraph run together, not a headline. Chosen on the
+# even-numbered (dev) Multi-News clusters (bench/headlines.py).
+MAX_LEAD_WORDS = 45
+MAX_TITLE_WORDS = 25
+# The lead: a candidate sentence is looked for among an article's first sentences only (dev
+# Multi-News clusters: past the third, sentences are detail, not the news).
+LEAD_SENTENCES = 3
+# What stands for an article when others are compared with it: its title and first sentences.
+CONTEXT_SENTENCES = 3
+# A candidate is "said" by another article when its similarity (storylens.similarity.combined)
+# to that article's title and lead reaches this. Chosen on the dev Multi-News clusters.
+SUPPORT_SIMILARITY = 0.5
+# Added to a title's score: a title is written to be a headline, a lead sentence is not. Chosen on
+# the dev Multi-News clusters.
+TITLE_BONUS = 0.05
+# Furniture: a short line whose words are page-interface words at this share or more ("Watch CNN
+# live", "Share this story"); a real headline may hold one such word ("follow", "live").
+FURNITURE_INTERFACE_SHARE = 0.25
+# Words that cannot end a headline or a sentence: it was cut (closed-class English words).
+DANGLING_WORDS = frozenset(
+    "a an the of to and or but nor with for in on at by from as than that which who whose whom "
+    "into onto over under about after before between its their his her our your my".split()
+)
+# A headline must name who or what; a pronoun or a demonstrative opening refers to text before it.
+PRONOUN_OPENINGS = frozenset(
+    "he she it they we i you him her them his its their this these those there".split()
+)
+TERMINAL = (".", "!", "?")
+CLOSING_QUOTES = "\"'”’)"
+OPENING_QUOTES = "\"'“‘"
+# "WASHINGTON (AP) — ", "LONDON — ": a dateline before the lead's first words.
+DATELINE = re.compile(r"^[A-Z][A-Z.'’ ,-]{1,40}(?:\([^()]{1,30}\))?\s*(?:—|–|--?|:)\s+(?=\S)")
+HOST_NAME = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+/?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    source: HeadlineSource
+    article_id: str
+    span: Span | None  # the words in the article's text (a lead), None for a title
+
+
+def defects(text: str, source: HeadlineSource, outlets: Sequence[str] = ()) -> list[str]:
+    """Why `text` cannot be a headline (empty when it can): 'short', 'long', 'furniture',
+    'caption', 'site name', 'cut', 'pronoun opening', 'quotation'."""
+    found = []
+    tokens = words(text)
+    limit = MAX_TITLE_WORDS if source == HeadlineSource.TITLE else MAX_LEAD_WORDS
+    if len(tokens) < MIN_WORDS:
+        found.append("short")
+    if len(tokens) > limit:
+        found.append("long")
+    if _is_furniture(text, tokens):
+        found.append("furniture")
+    if is_caption(text):
+        found.append("caption")
+    if _is_site_name(text, outlets):
+        found.append("site name")
+    if _is_cut(text, tokens, source):
+        found.append("cut")
+    if tokens and tokens[0].lower() in PRONOUN_OPENINGS:
+        found.append("pronoun opening")
+    if text.lstrip().startswith(tuple(OPENING_QUOTES)):
+        found.append("quotation")
+    return found
+
+
+def _is_furniture(text: str, tokens: list[str]) -> bool:
+    patterns = (PROMOTION, SOCIAL, DISCLAIMER, VIDEO_DURATION, LINK_COUNT)
+    if any(pattern.search(text) for pattern in patterns) or COUNT_LABEL.match(text.strip()):
+        return True
+    if BYLINE.match(text) or is_date_line(text):
+        return True
+    interface = sum(token.lower() in INTERFACE_WORDS for token in tokens)
+    return bool(tokens) and interface / len(tokens) >= FURNITURE_INTERFACE_SHARE
+
+
+def _is_site_name(text: str, outlets: Sequence[str]) -> bool:
+    key = line_key(text)
+    return bool(HOST_NAME.match(text.strip())) or any(key == line_key(o) for o in outlets if o)
+
+
+def _is_cut(text: str, tokens: list[str], source: HeadlineSource) -> bool:
+    """Ends mid-sentence (a title ends without punctuation, but not on a dangling word), or
+    begins mid-sentence (a lower-case first letter)."""
+    stripped = text.strip().rstrip(CLOSING_QUOTES)
+    if not tokens or stripped.endswith(("…", "...", ",", ";", ":", "-", "–", "—")):
+        return True
+    if tokens[-1].lower() in DANGLING_WORDS:
+        return True
+    first = text.lstrip(OPENING_QUOTES + " ")[:1]
+    if first.islower():
+        return True
+    return source == HeadlineSource.LEAD and not stripped.endswith(TERMINAL)
+
+
+def real_title(article: Article) -> str | None:
+    """The article's title, unless cleaning found none and put the text's first words in its
+    place (they end in "…" and open the text)."""
+    title = " ".join(article.title.split())
+    if not title:
+        return None
+    if title.endswith("…") and " ".join(article.text.split()).startswith(title[:-1].rstrip()):
+        return None
+    return title
+
+
+def lead_candidate(
+    article: Article, sentences: Sequence[Sentence], outlets: Sequence[str]
+) -> Candidate | None:
+    """The first of the article's lead sentences that reads as a headline (its dateline left out)."""
+    for sentence in sorted(sentences, key=lambda s: s.start)[:LEAD_SENTENCES]:
+        start = sentence.start + _dateline_length(sentence.text)
+        text = " ".join(article.text[start : sentence.end].split())
+        if not defects(text, HeadlineSource.LEAD, outlets):
+            return Candidate(text, HeadlineSource.LEAD, article.id, Span(article.id, start, sentence.end))
+    return None
+
+
+def _dateline_length(text: str) -> int:
+    found = DATELINE.match(text)
+    return found.end() if found else 0
+
+
+def candidates(articles: Sequence[Article], sentences: Mapping[str, Sequence[Sentence]]) -> list[Candidate]:
+    """Every article's real title and lead sentence that read as a headline."""
+    outlets = [a.outlet for a in articles]
+    found: list[Candidate] = []
+    for article in articles:
+        title = real_title(article)
+        if title and not defects(title, HeadlineSource.TITLE, outlets):
+            found.append(Candidate(title, HeadlineSource.TITLE, article.id, None))
+        lead = lead_candidate(article, sentences.get(article.id, ()), outlets)
+        if lead:
+            found.append(lead)
+    return found
+
+
+def choose_headline(
+    articles: Sequence[Article],
+    sentences: Mapping[str, Sequence[Sentence]],
+    groups: Sequence[Sequence[str]] = (),
+) -> Headline | None:
+    """The story's headline; `groups` are its articles by common origin (one voice each; without
+    them every article is its own voice). None where no title or lead sentence reads as one."""
+    found = candidates(articles, sentences)
+    if not found:
+        return None
+    story = _Story(articles, groups)
+    contexts = [_context(a, sentences.get(a.id, ())) for a in articles]
+    similarity = similarity_between([c.text for c in found], contexts)
+    scores = [story.score(c, row) for c, row in zip(found, similarity, strict=True)]
+    best = max(range(len(found)), key=lambda i: scores[i])
+    return story.headline(found[best], similarity[best], found)
+
+
+def _context(article: Article, sentences: Sequence[Sentence]) -> str:
+    """What stands for an article when candidates are compared with it: its title and lead."""
+    lead = [s.text for s in sorted(sentences, key=lambda s: s.start)[:CONTEXT_SENTENCES]]
+    return " ".join([real_title(article) or "", *lead]).strip() or article.text[:500]
+
+
+class _Story:
+    """The articles of a story by position and by origin group."""
+
+    def __init__(self, articles: Sequence[Article], groups: Sequence[Sequence[str]]) -> None:
+        self.ids = [a.id for a in articles]
+        self.group_of = {article_id: n for n, group in enumerate(groups) for article_id in group}
+        for article_id in self.ids:  # an article in no group is its own voice
+            self.group_of.setdefault(article_id, len(self.group_of) + len(self.ids))
+
+    def backers(self, candidate: Candidate, row: np.ndarray) -> list[str]:
+        """The candidate's own origin group, and the articles whose title and lead reach
+        SUPPORT_SIMILARITY with it."""
+        own = self.group_of[candidate.article_id]
+        return [
+            article_id
+            for article_id, value in zip(self.ids, row, strict=True)
+            if self.group_of[article_id] == own or value >= SUPPORT_SIMILARITY
+        ]
+
+    def score(self, candidate: Candidate, row: np.ndarray) -> tuple[int, float]:
+        """(independent sources that say it, similarity to the rest of the story, plus
+        TITLE_BONUS for a title)."""
+        own = self.group_of[candidate.article_id]
+        voices = len({self.group_of[a] for a in self.backers(candidate, row)})
+        others = [float(v) for a, v in zip(self.ids, row, strict=True) if self.group_of[a] != own]
+        # A story of one voice: how well the candidate stands for its own article.
+        centrality = float(np.mean(others)) if others else float(row[self.ids.index(candidate.article_id)])
+        bonus = TITLE_BONUS if candidate.source == HeadlineSource.TITLE else 0.0
+        return voices, centrality + bonus
+
+    def headline(self, best: Candidate, row: np.ndarray, found: Sequence[Candidate]) -> Headline:
+        backers = self.backers(best, row)
+        ordered = (best.article_id, *(a for a in backers if a != best.article_id))
+        return Headline(
+            text=best.text,
+            source=best.source,
+            articles=ordered,
+            citations=_citations(best, found, set(ordered)),
+            independent_voices=len({self.group_of[a] for a in ordered}),
+        )
+
+
+def _citations(best: Candidate, found: Sequence[Candidate], backing: set[str]) -> tuple[Span, ...]:
+    """For a lead sentence: its span, then the lead sentences of backing articles that say the
+    same words nearly (SUPPORT_SIMILARITY between the two sentences)."""
+    if best.span is None:
+        return ()
+    others = [
+        c for c in found if c.span is not None and c.article_id in backing and c.article_id != best.article_id
+    ]
+    if not others:
+        return (best.span,)
+    similar = similarity_between([best.text], [c.text for c in others])[0]
+    return (
+        best.span,
+        *(c.span for c, value in zip(others, similar, strict=True) if value >= SUPPORT_SIMILARITY and c.span),
+    )
+
+
+__all__ = ["Candidate", "candidates", "choose_headline", "defects", "real_title"]
