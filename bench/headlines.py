@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from storylens.clean import clean_batch
 from storylens.config import Settings
 from storylens.evaluate.summaries import read_multinews
-from storylens.model import Briefing, Raw
+from storylens.headline import ranked
+from storylens.model import Briefing, Raw, Sentence
 from storylens.pipeline import brief_articles
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -132,7 +133,7 @@ def tally(
         row.stories += 1
         row.kinds[kind] = row.kinds.get(kind, 0) + 1
         outlets = {a.outlet.lower() for a in briefing.articles}
-        found = defects_of(text, kind != "lead", outlets) if kind != "none" else ["none"]
+        found = defects_of(text, kind != "lead", outlets) if kind != "none" else []
         for name in found:
             row.defects[name] = row.defects.get(name, 0) + 1
         row.with_defect += bool(found)
@@ -164,6 +165,7 @@ def main() -> None:
     parser.add_argument("--clusters", type=int, default=40, help="brief the first N clusters of the file")
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--dump", type=Path, help="write every story's headline and candidates here")
+    parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
     args = parser.parse_args()
     settings = Settings()
     labels = read_labels(args.labels)
@@ -175,6 +177,8 @@ def main() -> None:
     started = time.perf_counter()
     for number, cluster in enumerate(clusters):
         split = "dev" if number % 2 == 0 else "test"
+        if args.split not in (split, "both"):
+            continue
         briefings = brief_cluster(cluster.documents, number, settings)
         for name, choose in systems.items():
             judge = (
@@ -213,9 +217,20 @@ def _record(number: int, split: str, index: int, briefing: Briefing, reference: 
             "headline": text,
             "label": briefing.story.label,
             "titles": [a.title for a in briefing.articles],
+            "candidates": [
+                [r.candidate.source.value, r.voices, round(r.centrality, 3), r.candidate.text[:160]]
+                for r in ranked(briefing.articles, _sentences(briefing))
+            ],
             "reference": reference[:400],
         }
     )
+
+
+def _sentences(briefing: Briefing) -> dict[str, list[Sentence]]:
+    found: dict[str, list[Sentence]] = {}
+    for sentence in briefing.sentences:
+        found.setdefault(sentence.article_id, []).append(sentence)
+    return found
 
 
 if __name__ == "__main__":

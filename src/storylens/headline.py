@@ -49,6 +49,10 @@ CONTEXT_SENTENCES = 3
 # A candidate is "said" by another article when its similarity (storylens.similarity.combined)
 # to that article's title and lead reaches this. Chosen on the dev Multi-News clusters.
 SUPPORT_SIMILARITY = 0.5
+# In a story of several voices, a candidate less similar than this (on average) to the other
+# voices' titles and leads is about something else (an archive notice, a side story). Chosen on
+# the dev Multi-News clusters.
+MIN_CENTRALITY = 0.2
 # Added to a title's score: a title is written to be a headline, a lead sentence is not. Chosen on
 # the dev Multi-News clusters.
 TITLE_BONUS = 0.05
@@ -67,8 +71,32 @@ PRONOUN_OPENINGS = frozenset(
 TERMINAL = (".", "!", "?")
 CLOSING_QUOTES = "\"'”’)"
 OPENING_QUOTES = "\"'“‘"
-# "WASHINGTON (AP) — ", "LONDON — ": a dateline before the lead's first words.
-DATELINE = re.compile(r"^[A-Z][A-Z.'’ ,-]{1,40}(?:\([^()]{1,30}\))?\s*(?:—|–|--?|:)\s+(?=\S)")
+# "WASHINGTON (AP) — ", "LONDON -- ", "WOODLAND HILLS >> ": a dateline before the lead's words.
+DATELINE = re.compile(r"^[A-Z][A-Z.'’ ,-]{1,40}(?:\([^()]{1,30}\))?\s*(?:—|–|--?|>>|\||:)\s*(?=\S)")
+# What a removed dateline can leave before the first word ("--A 76-year-old man ...").
+LEADING_MARKS = "-–—>|:·•* \t"
+# A rights notice: "This copy is for your personal, non-commercial use only", "All rights reserved".
+RIGHTS_NOTICE = re.compile(
+    r"\b(?:personal,? non-?commercial use|all rights reserved|may not be (?:re)?published|"
+    r"reprints? (?:and|&) permissions)\b",
+    re.IGNORECASE,
+)
+# A credit after the sentence, in capitals: "... decades ago. USA TODAY" (a video caption).
+TRAILING_CREDIT = re.compile(r"[.!?]\s+[A-Z][A-Z&.' ]{2,30}$")
+# A short candidate naming a medium or a page control is furniture ("Rating is available when the
+# video has been rented."): page-interface nouns of clean.boilerplate, up to this many words.
+MEDIA_WORDS = frozenset(
+    "video videos photo photos image images gallery click tap subscribe newsletter download login "
+    "signup advertisement sponsored cookie cookies playlist podcast browser notifications".split()
+)
+SHORT_FURNITURE_WORDS = 12
+# A media label before the words ("WATCH: ...", "VIDEO: ...", "PHOTOS: ...") or a caption label
+# anywhere ("Media caption ...", "Image caption ...").
+MEDIA_LABEL = re.compile(r"^\s*(?:watch|video|photos?|pictures|listen|gallery|live)\s*:", re.IGNORECASE)
+CAPTION_LABEL = re.compile(r"\b(?:media|image|photo) caption\b", re.IGNORECASE)
+# Two sentences run together without a space ("... in Europe and Asia.Oregon Public ..."): the
+# sentence splitter could not part them, so the candidate is not one sentence.
+RUN_TOGETHER = re.compile(r"[a-z]{2}[.!?][A-Z][a-z]")
 HOST_NAME = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+/?$", re.IGNORECASE)
 
 
@@ -92,7 +120,7 @@ def defects(text: str, source: HeadlineSource, outlets: Sequence[str] = ()) -> l
         found.append("long")
     if _is_furniture(text, tokens):
         found.append("furniture")
-    if is_caption(text):
+    if is_caption(text) or TRAILING_CREDIT.search(text.rstrip()) or CAPTION_LABEL.search(text):
         found.append("caption")
     if _is_site_name(text, outlets):
         found.append("site name")
@@ -109,7 +137,10 @@ def _is_furniture(text: str, tokens: list[str]) -> bool:
     patterns = (PROMOTION, SOCIAL, DISCLAIMER, VIDEO_DURATION, LINK_COUNT)
     if any(pattern.search(text) for pattern in patterns) or COUNT_LABEL.match(text.strip()):
         return True
-    if BYLINE.match(text) or is_date_line(text):
+    if BYLINE.match(text) or is_date_line(text) or RIGHTS_NOTICE.search(text) or MEDIA_LABEL.match(text):
+        return True
+    lowered = {token.lower() for token in tokens}
+    if len(tokens) <= SHORT_FURNITURE_WORDS and lowered & MEDIA_WORDS:
         return True
     interface = sum(token.lower() in INTERFACE_WORDS for token in tokens)
     return bool(tokens) and interface / len(tokens) >= FURNITURE_INTERFACE_SHARE
@@ -126,7 +157,7 @@ def _is_cut(text: str, tokens: list[str], source: HeadlineSource) -> bool:
     stripped = text.strip().rstrip(CLOSING_QUOTES)
     if not tokens or stripped.endswith(("…", "...", ",", ";", ":", "-", "–", "—")):
         return True
-    if tokens[-1].lower() in DANGLING_WORDS:
+    if tokens[-1].lower() in DANGLING_WORDS or RUN_TOGETHER.search(text):
         return True
     first = text.lstrip(OPENING_QUOTES + " ")[:1]
     if first.islower():
@@ -158,8 +189,10 @@ def lead_candidate(
 
 
 def _dateline_length(text: str) -> int:
+    """Characters before the lead's first word: a dateline and the marks it leaves."""
     found = DATELINE.match(text)
-    return found.end() if found else 0
+    after = found.end() if found else 0
+    return len(text) - len(text[after:].lstrip(LEADING_MARKS))
 
 
 def candidates(articles: Sequence[Article], sentences: Mapping[str, Sequence[Sentence]]) -> list[Candidate]:
@@ -182,16 +215,43 @@ def choose_headline(
     groups: Sequence[Sequence[str]] = (),
 ) -> Headline | None:
     """The story's headline; `groups` are its articles by common origin (one voice each; without
-    them every article is its own voice). None where no title or lead sentence reads as one."""
+    them every article is its own voice). None where no title or lead sentence reads as one, or
+    none is like the rest of a story of several voices."""
+    found = ranked(articles, sentences, groups)
+    if not found or not found[0].central:
+        return None
+    best = found[0]
+    return _Story(articles, groups).headline(best.candidate, best.row, [r.candidate for r in found])
+
+
+@dataclass(frozen=True)
+class Ranked:
+    candidate: Candidate
+    voices: int  # independent sources whose title and lead say it
+    centrality: float  # mean similarity to the other voices' titles and leads
+    central: bool  # at least MIN_CENTRALITY, or the story has one voice
+    row: np.ndarray  # similarity to each article's title and lead
+
+    @property
+    def score(self) -> tuple[bool, int, float]:
+        bonus = TITLE_BONUS if self.candidate.source == HeadlineSource.TITLE else 0.0
+        return self.central, self.voices, self.centrality + bonus
+
+
+def ranked(
+    articles: Sequence[Article],
+    sentences: Mapping[str, Sequence[Sentence]],
+    groups: Sequence[Sequence[str]] = (),
+) -> list[Ranked]:
+    """Every candidate with its score, best first (the benchmark shows them)."""
     found = candidates(articles, sentences)
     if not found:
-        return None
+        return []
     story = _Story(articles, groups)
     contexts = [_context(a, sentences.get(a.id, ())) for a in articles]
     similarity = similarity_between([c.text for c in found], contexts)
-    scores = [story.score(c, row) for c, row in zip(found, similarity, strict=True)]
-    best = max(range(len(found)), key=lambda i: scores[i])
-    return story.headline(found[best], similarity[best], found)
+    scored = [story.rank(c, row) for c, row in zip(found, similarity, strict=True)]
+    return sorted(scored, key=lambda r: r.score, reverse=True)
 
 
 def _context(article: Article, sentences: Sequence[Sentence]) -> str:
@@ -219,16 +279,14 @@ class _Story:
             if self.group_of[article_id] == own or value >= SUPPORT_SIMILARITY
         ]
 
-    def score(self, candidate: Candidate, row: np.ndarray) -> tuple[int, float]:
-        """(independent sources that say it, similarity to the rest of the story, plus
-        TITLE_BONUS for a title)."""
+    def rank(self, candidate: Candidate, row: np.ndarray) -> Ranked:
         own = self.group_of[candidate.article_id]
         voices = len({self.group_of[a] for a in self.backers(candidate, row)})
         others = [float(v) for a, v in zip(self.ids, row, strict=True) if self.group_of[a] != own]
-        # A story of one voice: how well the candidate stands for its own article.
-        centrality = float(np.mean(others)) if others else float(row[self.ids.index(candidate.article_id)])
-        bonus = TITLE_BONUS if candidate.source == HeadlineSource.TITLE else 0.0
-        return voices, centrality + bonus
+        if not others:  # a story of one voice: how well the candidate stands for its own article
+            return Ranked(candidate, voices, float(row[self.ids.index(candidate.article_id)]), True, row)
+        centrality = float(np.mean(others))
+        return Ranked(candidate, voices, centrality, centrality >= MIN_CENTRALITY, row)
 
     def headline(self, best: Candidate, row: np.ndarray, found: Sequence[Candidate]) -> Headline:
         backers = self.backers(best, row)
@@ -259,4 +317,4 @@ def _citations(best: Candidate, found: Sequence[Candidate], backing: set[str]) -
     )
 
 
-__all__ = ["Candidate", "candidates", "choose_headline", "defects", "real_title"]
+__all__ = ["Candidate", "Ranked", "candidates", "choose_headline", "defects", "ranked", "real_title"]
