@@ -147,8 +147,13 @@ def _is_furniture(text: str, tokens: list[str]) -> bool:
 
 
 def _is_site_name(text: str, outlets: Sequence[str]) -> bool:
-    key = line_key(text)
-    return bool(HOST_NAME.match(text.strip())) or any(key == line_key(o) for o in outlets if o)
+    """A host name, or the name of one of the story's outlets ("The" aside)."""
+    key = _name_key(text)
+    return bool(HOST_NAME.match(text.strip())) or any(key == _name_key(o) for o in outlets if o)
+
+
+def _name_key(name: str) -> str:
+    return line_key(name).removeprefix("the ")
 
 
 def _is_cut(text: str, tokens: list[str], source: HeadlineSource) -> bool:
