@@ -6,7 +6,7 @@ gives the share of stories whose headline is an article title, a lead sentence o
 mechanical defects, by this script's own checks (not the product's, so that a rule the product
 lacks still shows): under 6 words, page furniture, a photo caption, cut mid-sentence, a site name;
 and, for the clusters labelled by hand in bench/data/headlines/labels.jsonl, whether the headline
-of the cluster's largest story names the cluster's main event. A label holds the headline text it
+of the cluster's largest story that has one names the main event. A label holds the headline it
 judged: a headline that has changed since is counted as unlabelled and printed for a new label.
 
 The "first title" rows check what the web app's story list showed before: the title of the
@@ -97,6 +97,13 @@ def headline_of(briefing: Briefing) -> tuple[str, str]:
     return headline.text, headline.source.value
 
 
+def judged_index(briefings: list[Briefing]) -> int:
+    """The story whose headline is judged against the cluster's main event: the largest story
+    with a headline (a story of scraping leftovers, such as a social site's notice repeated
+    in three files, gets none), else the largest."""
+    return next((i for i, b in enumerate(briefings) if b.story.headline is not None), 0)
+
+
 def first_title(briefing: Briefing) -> tuple[str, str]:
     return briefing.articles[0].title, "title"
 
@@ -137,7 +144,7 @@ def tally(
         for name in found:
             row.defects[name] = row.defects.get(name, 0) + 1
         row.with_defect += bool(found)
-        judged = label(text) if index == 0 else None
+        judged = label(text) if index == judged_index(briefings) else None
         if judged is not None:
             row.labelled += 1
             row.right += bool(judged["names_main_event"])
@@ -186,10 +193,10 @@ def main() -> None:
             )
             tally(rows[(split, name)], briefings, choose, judge)
         if briefings:
-            text, kind = headline_of(briefings[0])
+            text, kind = headline_of(briefings[judged_index(briefings)])
             if (number, text) not in labels:
                 unlabelled.append((number, kind, text))
-        dump += [_record(number, split, i, b, cluster.reference) for i, b in enumerate(briefings)]
+        dump += [_record(number, split, i, briefings, cluster.reference) for i in range(len(briefings))]
         print(f"\rbriefed {number + 1}/{len(clusters)}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     print_table(rows)
@@ -205,13 +212,15 @@ def main() -> None:
         args.dump.write_bytes(b"\n".join(dump) + b"\n")
 
 
-def _record(number: int, split: str, index: int, briefing: Briefing, reference: str) -> bytes:
+def _record(number: int, split: str, index: int, briefings: list[Briefing], reference: str) -> bytes:
+    briefing = briefings[index]
     text, kind = headline_of(briefing)
     return orjson.dumps(
         {
             "cluster": number,
             "split": split,
             "story": index,
+            "judged": index == judged_index(briefings),
             "articles": len(briefing.articles),
             "kind": kind,
             "headline": text,

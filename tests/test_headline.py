@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import date
@@ -22,6 +23,7 @@ from storylens.model import (
     BriefingSet,
     Headline,
     HeadlineSource,
+    RemovedLine,
     Sentence,
     Span,
     Story,
@@ -76,6 +78,14 @@ def test_a_dateline_is_left_out_of_a_lead_headline() -> None:
     assert headline is not None and headline.text.startswith("Floodwaters")
     span = headline.citations[0]
     assert text[span.start : span.end] == headline.text
+
+
+def test_the_place_of_a_removed_dateline_credit_is_left_out() -> None:
+    text = "ALDBRIDGE " + FLOOD  # cleaning took "(Wire) -" off and kept the place
+    removed = (RemovedLine("ALDBRIDGE (Wire) -", "metadata: dateline credit"),)
+    article = dataclasses.replace(_article("a", text, ""), removed=removed)
+    headline = choose_headline([article], _sentences(article))
+    assert headline is not None and headline.text.startswith("Floodwaters")
 
 
 def test_a_headline_said_by_two_voices_cites_both() -> None:

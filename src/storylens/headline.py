@@ -185,12 +185,23 @@ def lead_candidate(
     article: Article, sentences: Sequence[Sentence], outlets: Sequence[str]
 ) -> Candidate | None:
     """The first of the article's lead sentences that reads as a headline (its dateline left out)."""
+    place = _dateline_place(article)
     for sentence in sorted(sentences, key=lambda s: s.start)[:LEAD_SENTENCES]:
-        start = sentence.start + _dateline_length(sentence.text)
+        skip = len(place) if place and sentence.text.startswith(place) else 0
+        start = sentence.start + skip + _dateline_length(sentence.text[skip:])
         text = " ".join(article.text[start : sentence.end].split())
         if not defects(text, HeadlineSource.LEAD, outlets):
             return Candidate(text, HeadlineSource.LEAD, article.id, Span(article.id, start, sentence.end))
     return None
+
+
+def _dateline_place(article: Article) -> str:
+    """The place of a dateline whose credit cleaning took off ("CAIRO (Reuters) -" leaves
+    "CAIRO" before the first sentence), or ""."""
+    for line in article.removed:
+        if line.reason == "metadata: dateline credit" and "(" in line.text:
+            return line.text.split("(", 1)[0].strip()
+    return ""
 
 
 def _dateline_length(text: str) -> int:
