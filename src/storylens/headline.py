@@ -49,9 +49,10 @@ CONTEXT_SENTENCES = 3
 # A candidate is "said" by another article when its similarity (storylens.similarity.combined)
 # to that article's title and lead reaches this. Chosen on the dev Multi-News clusters.
 SUPPORT_SIMILARITY = 0.5
-# In a story of several voices, a candidate less similar than this (on average) to the other
-# voices' titles and leads is about something else (an archive notice, a side story). Chosen on
-# the dev Multi-News clusters.
+# In a story of several articles, a candidate less similar than this to every other article's
+# title and lead is about something else (an archive notice, a side story). Chosen on the dev
+# Multi-News clusters: the mean over the other articles left out real headlines where one
+# article of the story was scraping leftovers (cluster 52).
 MIN_CENTRALITY = 0.2
 # Added to a title's score: a title is written to be a headline, a lead sentence is not. Chosen on
 # the dev Multi-News clusters.
@@ -86,13 +87,21 @@ TRAILING_CREDIT = re.compile(r"[.!?]\s+[A-Z][A-Z&.' ]{2,30}$")
 # A short candidate naming a medium or a page control is furniture ("Rating is available when the
 # video has been rented."): page-interface nouns of clean.boilerplate, up to this many words.
 MEDIA_WORDS = frozenset(
-    "video videos photo photos image images gallery click tap subscribe newsletter download login "
-    "signup advertisement sponsored cookie cookies playlist podcast browser notifications".split()
+    "video videos photo photos image images gallery tap download playlist podcast browser "
+    "notifications".split()
 )
 SHORT_FURNITURE_WORDS = 12
+# Page controls that no news headline or lead holds, at any length ("Get daily updates directly to
+# your inbox + Subscribe Thank you for subscribing!").
+CONTROL_WORDS = frozenset(
+    "subscribe subscribing newsletter click login signup advertisement sponsored cookie cookies".split()
+)
 # A media label before the words ("WATCH: ...", "VIDEO: ...", "PHOTOS: ...") or a caption label
 # anywhere ("Media caption ...", "Image caption ...").
-MEDIA_LABEL = re.compile(r"^\s*(?:watch|video|photos?|pictures|listen|gallery|live)\s*:", re.IGNORECASE)
+MEDIA_LABEL = re.compile(
+    r"^\s*(?:(?i:watch|video|photos?|pictures|listen|gallery|live)\s*:|"
+    r"(?:View|Watch|See|Play|Open|Enlarge|Expand)\s+(?:Images?|Photos?|Video|Gallery|Slideshow)\b)"
+)
 CAPTION_LABEL = re.compile(r"\b(?:media|image|photo) caption\b", re.IGNORECASE)
 # Two sentences run together without a space ("... in Europe and Asia.Oregon Public ..."): the
 # sentence splitter could not part them, so the candidate is not one sentence.
@@ -140,7 +149,7 @@ def _is_furniture(text: str, tokens: list[str]) -> bool:
     if BYLINE.match(text) or is_date_line(text) or RIGHTS_NOTICE.search(text) or MEDIA_LABEL.match(text):
         return True
     lowered = {token.lower() for token in tokens}
-    if len(tokens) <= SHORT_FURNITURE_WORDS and lowered & MEDIA_WORDS:
+    if lowered & CONTROL_WORDS or (len(tokens) <= SHORT_FURNITURE_WORDS and lowered & MEDIA_WORDS):
         return True
     interface = sum(token.lower() in INTERFACE_WORDS for token in tokens)
     return bool(tokens) and interface / len(tokens) >= FURNITURE_INTERFACE_SHARE
@@ -244,8 +253,8 @@ def choose_headline(
 class Ranked:
     candidate: Candidate
     voices: int  # independent sources whose title and lead say it
-    centrality: float  # mean similarity to the other voices' titles and leads
-    central: bool  # at least MIN_CENTRALITY, or the story has one voice
+    centrality: float  # mean similarity to the other articles' titles and leads
+    central: bool  # like one other article at least MIN_CENTRALITY, or the story has one article
     row: np.ndarray  # similarity to each article's title and lead
 
     @property
@@ -296,13 +305,12 @@ class _Story:
         ]
 
     def rank(self, candidate: Candidate, row: np.ndarray) -> Ranked:
-        own = self.group_of[candidate.article_id]
         voices = len({self.group_of[a] for a in self.backers(candidate, row)})
-        others = [float(v) for a, v in zip(self.ids, row, strict=True) if self.group_of[a] != own]
-        if not others:  # a story of one voice: how well the candidate stands for its own article
+        # Like the other articles (copies count here: they are the story too; voices count once).
+        others = [float(v) for a, v in zip(self.ids, row, strict=True) if a != candidate.article_id]
+        if not others:  # a story of one article: how well the candidate stands for it
             return Ranked(candidate, voices, float(row[self.ids.index(candidate.article_id)]), True, row)
-        centrality = float(np.mean(others))
-        return Ranked(candidate, voices, centrality, centrality >= MIN_CENTRALITY, row)
+        return Ranked(candidate, voices, float(np.mean(others)), max(others) >= MIN_CENTRALITY, row)
 
     def headline(self, best: Candidate, row: np.ndarray, found: Sequence[Candidate]) -> Headline:
         backers = self.backers(best, row)
