@@ -9,8 +9,9 @@ and, for the clusters labelled by hand in bench/data/headlines/labels.jsonl, whe
 of the cluster's largest story that has one names the main event. A label holds the headline it
 judged: a headline that has changed since is counted as unlabelled and printed for a new label.
 
-The "first title" rows check what the web app's story list showed before: the title of the
-story's first article.
+Two baselines: "first title", what the web app's story list showed before (the title of the
+story's first article), and "first sentence", the first sentence of the story's first article. A
+baseline's headline is judged only where it is a text that a label holds.
 
     .venv/bin/python bench/headlines.py --clusters 40 --dump /tmp/headlines.jsonl
 """
@@ -108,6 +109,13 @@ def first_title(briefing: Briefing) -> tuple[str, str]:
     return briefing.articles[0].title, "title"
 
 
+def first_sentence(briefing: Briefing) -> tuple[str, str]:
+    """The lead baseline: the first sentence of the story's first article."""
+    first = briefing.articles[0].id
+    sentences = sorted((s for s in briefing.sentences if s.article_id == first), key=lambda s: s.start)
+    return (" ".join(sentences[0].text.split()), "lead") if sentences else ("", "none")
+
+
 def brief_cluster(documents: tuple[str, ...], number: int, settings: Settings) -> list[Briefing]:
     raws = [
         Raw(origin=f"multinews200/{number}/d{i}.txt", format="text", content=text)
@@ -154,7 +162,7 @@ def print_table(rows: dict[tuple[str, str], Row]) -> None:
     print(
         "| split | headline | stories | title | lead | none | with a defect | "
         + " | ".join(DEFECTS)
-        + " | names the main event (labelled clusters) |"
+        + " | names the main event (of the labelled) |"
     )
     print("|---" * (7 + len(DEFECTS)) + "|---|")
     for (split, system), row in rows.items():
@@ -177,7 +185,11 @@ def main() -> None:
     settings = Settings()
     labels = read_labels(args.labels)
     clusters = read_multinews(args.data, limit=args.clusters)
-    systems = {"storylens": headline_of, "first title (before)": first_title}
+    systems = {
+        "storylens": headline_of,
+        "first title (before)": first_title,
+        "first sentence": first_sentence,
+    }
     rows = {(split, name): Row() for split in ("dev", "test") for name in systems}
     dump: list[bytes] = []
     unlabelled = []
