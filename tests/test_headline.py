@@ -88,6 +88,14 @@ def test_the_place_of_a_removed_dateline_credit_is_left_out() -> None:
     assert headline is not None and headline.text.startswith("Floodwaters")
 
 
+def test_a_title_shared_by_two_sources_beats_a_longer_lead() -> None:
+    first = _article("a", FLOOD, "River floods Aldbridge as hundreds flee their homes")
+    second = _article("b", FLOOD_TOO, "River floods Aldbridge and hundreds flee their homes")
+    headline = choose_headline([first, second], _sentences(first, second))
+    assert headline is not None and headline.source == HeadlineSource.TITLE
+    assert headline.independent_voices == 2 and headline.citations == ()
+
+
 def test_a_headline_said_by_two_voices_cites_both() -> None:
     first, second = _article("a", FLOOD, ""), _article("b", FLOOD_TOO, "")
     headline = choose_headline([first, second], _sentences(first, second))

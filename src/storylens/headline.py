@@ -82,6 +82,11 @@ RIGHTS_NOTICE = re.compile(
     r"reprints? (?:and|&) permissions)\b",
     re.IGNORECASE,
 )
+# An agency photo caption's forms: "... is seen before the deadline ..." and a closing place and
+# full date ("... in Los Angeles, November 27, 2011."); a lead says "on Sunday" (dev cluster 0).
+CAPTION_FORM = re.compile(
+    r"\b(?:is|are) (?:seen|pictured|shown)\b|,\s+[A-Z][a-z]+\.? \d{1,2},? \d{4}\.?$"
+)
 # A credit after the sentence, in capitals: "... decades ago. USA TODAY" (a video caption).
 TRAILING_CREDIT = re.compile(r"[.!?]\s+[A-Z][A-Z&.' ]{2,30}$")
 # A short candidate naming a medium or a page control is furniture ("Rating is available when the
@@ -129,7 +134,8 @@ def defects(text: str, source: HeadlineSource, outlets: Sequence[str] = ()) -> l
         found.append("long")
     if _is_furniture(text, tokens):
         found.append("furniture")
-    if is_caption(text) or TRAILING_CREDIT.search(text.rstrip()) or CAPTION_LABEL.search(text):
+    caption_forms = (TRAILING_CREDIT, CAPTION_LABEL, CAPTION_FORM)
+    if is_caption(text) or any(form.search(text.rstrip()) for form in caption_forms):
         found.append("caption")
     if _is_site_name(text, outlets):
         found.append("site name")
@@ -273,10 +279,26 @@ def ranked(
     if not found:
         return []
     story = _Story(articles, groups)
-    contexts = [_context(a, sentences.get(a.id, ())) for a in articles]
-    similarity = similarity_between([c.text for c in found], contexts)
+    similarity = _similarity_to_articles(found, articles, sentences)
     scored = [story.rank(c, row) for c, row in zip(found, similarity, strict=True)]
     return sorted(scored, key=lambda r: r.score, reverse=True)
+
+
+def _similarity_to_articles(
+    found: Sequence[Candidate], articles: Sequence[Article], sentences: Mapping[str, Sequence[Sentence]]
+) -> np.ndarray:
+    """How much each article says each candidate: the best of the candidate's similarity to the
+    article's title and lead taken together, and to each of the article's own candidates (a title
+    is compared with titles as well, not only with a paragraph it is too short to match)."""
+    contexts = [_context(a, sentences.get(a.id, ())) for a in articles]
+    texts = [c.text for c in found]
+    matrix = similarity_between(texts, contexts + texts)
+    column = {a.id: i for i, a in enumerate(articles)}
+    best = matrix[:, : len(articles)].copy()
+    for j, candidate in enumerate(found):
+        i = column[candidate.article_id]
+        best[:, i] = np.maximum(best[:, i], matrix[:, len(articles) + j])
+    return best
 
 
 def _context(article: Article, sentences: Sequence[Sentence]) -> str:
