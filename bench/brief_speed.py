@@ -20,7 +20,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared/data/mds/multinews200/multi_news.jsonl"
-STAGES = ["ingest", "clean", "annotate", "stories", "provenance", "crosscheck", "summarize", "timeline"]
+STAGES = [
+    "ingest",
+    "clean",
+    "annotate",
+    "stories",
+    "provenance",
+    "crosscheck",
+    "summarize",
+    "timeline",
+    "headline",
+]
 
 
 def multinews_folder(data: Path, count: int, folder: Path) -> Path:

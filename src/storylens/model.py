@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 
 class DatePrecision(enum.StrEnum):
@@ -36,6 +36,11 @@ class SpinKind(enum.StrEnum):
     RARE_SUBSTITUTION = "rare_substitution"  # a common word swapped for a far rarer one
     GARBLED_NAME = "garbled_name"  # a name respelt
     CHANGED_NUMBER = "changed_number"  # a figure that differs in otherwise matching sentences
+
+
+class HeadlineSource(enum.StrEnum):
+    TITLE = "title"  # an article's title (`Article.title`)
+    LEAD = "lead"  # a sentence of an article's lead, in its text
 
 
 class QuoteKind(enum.StrEnum):
@@ -209,12 +214,26 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """The story's headline: an article's title or lead sentence, the most central of them among
+    those that read as a headline. A title is not in the article's text, so it is cited by its
+    articles; a lead sentence is cited by its spans as well."""
+
+    text: str
+    source: HeadlineSource
+    articles: tuple[str, ...]  # the article it is taken from, then those whose title or lead says the same
+    citations: tuple[Span, ...] = ()  # a lead: the sentence in each of `articles`; a title: none
+    independent_voices: int = 1  # origin groups among `articles`
+
+
+@dataclass(frozen=True)
 class Story:
     id: str
     article_ids: tuple[str, ...]
-    label: str
+    label: str  # key entities and title words
     first_published: datetime | None
     last_published: datetime | None
+    headline: Headline | None = None  # chosen when the story is briefed; None where no candidate reads as one
 
 
 @dataclass(frozen=True)
@@ -301,6 +320,17 @@ class TimelineEvent:
 
 
 @dataclass(frozen=True)
+class YearlessEvent:
+    """An event dated by a day and month that no source places in a year ("12 March" in a story
+    without a dated article). It is shown as written, never given a year."""
+
+    month: int
+    day: int
+    description: str
+    citations: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
 class Briefing:
     story: Story
     summary: tuple[SummaryLine, ...]
@@ -312,6 +342,7 @@ class Briefing:
     derivations: tuple[Derivation, ...]
     articles: tuple[Article, ...]
     sentences: tuple[Sentence, ...] = field(default=())
+    timeline_without_year: tuple[YearlessEvent, ...] = field(default=())
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from storylens.clean import clean_batch
 from storylens.clean.metadata import plausible_date
 from storylens.config import CleanSettings, Settings
 from storylens.crosscheck import crosscheck
+from storylens.headline import choose_headline
 from storylens.ingest import read_inputs
 from storylens.isolation import isolated
 from storylens.model import Annotation, Article, Briefing, BriefingSet, Failure, Mention, Story
@@ -23,7 +24,7 @@ from storylens.provenance import find_derivations, origin_groups
 from storylens.sanitize import one_line
 from storylens.stories import group_stories
 from storylens.summarize import disputed_spans, summarize
-from storylens.timeline import build_timeline
+from storylens.timeline import build_timeline, yearless_events
 
 log = logging.getLogger(__name__)
 
@@ -170,8 +171,16 @@ def brief_story(
             checked.claim_of_sentence,
             {a.id: a.published.date() if a.published else None for a in articles},
         )
+        without_year = yearless_events(
+            [own[a.id] for a in originals_first],
+            {a.id: a.text for a in articles},
+            checked.claim_of_sentence,
+            {a.id: a.published.date() if a.published else None for a in articles},
+        )
+    with timer.stage("headline"):
+        headline = choose_headline(originals_first, sentences, groups)
     return Briefing(
-        story=story,
+        story=dataclasses.replace(story, headline=headline),
         summary=summary,
         claims=checked.claims,
         conflicts=checked.conflicts,
@@ -181,4 +190,5 @@ def brief_story(
         derivations=derivations,
         articles=tuple(originals_first),
         sentences=tuple(s for a in own.values() for s in a.sentences),
+        timeline_without_year=without_year,
     )

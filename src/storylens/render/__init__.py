@@ -59,6 +59,9 @@ def environment() -> jinja2.Environment:
         spin=views.spin_evidence,
         wordings=views.speaker_wordings,
         cue_word=views.cue_word,
+        heading=views.story_heading,
+        headline_origin=views.headline_origin,
+        day_without_year=views.day_without_year,
     )
     return env
 

@@ -9,12 +9,15 @@ from rich.markup import escape
 
 from storylens.model import Briefing, BriefingSet
 from storylens.render.views import (
+    day_without_year,
     derivation_phrase,
     excerpt,
+    headline_origin,
     outlets,
     quote_words,
     speaker_phrase,
     spin_evidence,
+    story_heading,
 )
 from storylens.sanitize import terminal_safe
 
@@ -50,7 +53,9 @@ def _story_markdown(b: Briefing) -> list[str]:
     by_id = {a.id: a for a in b.articles}
     out = [
         "",
-        f"## {_md(b.story.label)}",
+        f"## {_md(story_heading(b))}",
+        "",
+        f"Headline: {_md(_headline_source(b))}; keywords: {_md(b.story.label)}.",
         "",
         f"{len(b.articles)} articles, {len(b.conflicts)} conflicts.",
         "",
@@ -96,6 +101,9 @@ def _story_markdown(b: Briefing) -> list[str]:
         out.append(
             f"- {event.date.isoformat()} ({event.precision.value}): {_md(event.description)} ({_md(sources)})"
         )
+    for yearless in b.timeline_without_year:
+        sources = ", ".join(dict.fromkeys(names[s.article_id] for s in yearless.citations))
+        out.append(f"- {day_without_year(yearless)}: {_md(yearless.description)} ({_md(sources)})")
     out += ["", "### Provenance", ""]
     for d in b.derivations:
         out.append(f"- {_md(derivation_phrase(d, names))} ({d.reused_share:.0%} of its sentences reused)")
@@ -103,11 +111,25 @@ def _story_markdown(b: Briefing) -> list[str]:
     return out
 
 
+def _headline_source(b: Briefing) -> str:
+    """Where the headline comes from, with the characters of a lead sentence it cites."""
+    headline = b.story.headline
+    origin = headline_origin(b)
+    if headline is None or not headline.citations:
+        return origin
+    first = headline.citations[0]
+    return f"{origin} ({first.start}-{first.end})"
+
+
 def print_terminal(result: BriefingSet, console: Console) -> None:
     """A short view: per story its summary lines, conflicts, main quotes and copies."""
     for b in result.briefings:
         names = outlets(b)
-        console.rule(f"[bold]{_tty(b.story.label)}[/] ({len(b.articles)} articles)")
+        # The headline on a line of its own: a rule's title is cut at the terminal's width.
+        console.rule(f"{len(b.articles)} articles")
+        console.print(f"[bold]{_tty(story_heading(b))}[/]", highlight=False)
+        origin = f"headline: {_tty(headline_origin(b))}; keywords: {_tty(b.story.label)}"
+        console.print(f"[dim]{origin}[/]", highlight=False)
         for line in b.summary:
             sources = ", ".join(dict.fromkeys(names[c.article_id] for c in line.citations))
             console.print(f"• {_tty(line.text)} [dim]\\[{_tty(sources)}][/]", highlight=False)

@@ -4,6 +4,7 @@ article, article texts cut into addressable sentence segments with highlighted s
 from __future__ import annotations
 
 import bisect
+import calendar
 import math
 import threading
 from collections import OrderedDict
@@ -14,11 +15,13 @@ from storylens.model import (
     Briefing,
     Derivation,
     DerivationKind,
+    HeadlineSource,
     Quote,
     QuoteKind,
     Sentence,
     Span,
     SpinKind,
+    YearlessEvent,
 )
 from storylens.summarize import disputed_spans
 
@@ -74,6 +77,30 @@ def anchor(span: Span, briefing: Briefing) -> str:
     """The id of the sentence holding `span` (citations and conflicts link to it)."""
     start = _index(briefing).sentence_start(span)
     return span.article_id if start is None else f"{span.article_id}-{start}"
+
+
+def story_heading(briefing: Briefing) -> str:
+    """The story's headline, or its keyword label where no title or lead sentence read as one."""
+    headline = briefing.story.headline
+    return headline.text if headline else briefing.story.label
+
+
+def headline_origin(briefing: Briefing) -> str:
+    """Where the headline comes from, in plain words: "title of Outlet", "lead of Outlet, said
+    by 3 independent sources"; "keywords (no title or lead sentence reads as a headline)"."""
+    headline = briefing.story.headline
+    if headline is None:
+        return "keywords (no title or lead sentence reads as a headline)"
+    names = outlets(briefing)
+    part = "title" if headline.source == HeadlineSource.TITLE else "lead"
+    origin = f"{part} of {names.get(headline.articles[0], headline.articles[0])}"
+    voices = headline.independent_voices
+    return origin + (f", said by {voices} independent sources" if voices > 1 else "")
+
+
+def day_without_year(event: YearlessEvent) -> str:
+    """ "28 November (year not given)": the day and month as the sources give them, no year."""
+    return f"{event.day} {calendar.month_name[event.month]} (year not given)"
 
 
 def excerpt(span: Span, articles: dict[str, Article]) -> str:

@@ -137,7 +137,7 @@ def _row(corpus_story: str, briefing: Briefing) -> tuple[Any, ...]:
     return (
         corpus_story,
         story.id,
-        story.label,
+        story.headline.text if story.headline else None,  # the keyword label stays in `briefing`
         story.first_published.isoformat() if story.first_published else None,
         story.last_published.isoformat() if story.last_published else None,
         len(story.article_ids),

@@ -6,22 +6,33 @@ claim are one event cited by every source.
 
 Nothing on the timeline is dated by a guess. A date written without its year in an article that
 has no publication date takes its year from the story's newest dated article; with no dated
-article in the story it stays off the timeline (a day and month alone cannot be placed). Events
+article in the story it cannot be placed in a year, and goes to a list of its own
+(`yearless_events`), shown with its day and month and without a year. Events
 dated after the story's newest article are plans and forecasts, not what happened, and photo
 captions are not events.
 """
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from storylens.annotate.dates import find_dates
+from storylens.annotate.dates import DATE_RE, MONTH_DAY, MONTHS, find_dates
 from storylens.clean.boilerplate import is_caption
-from storylens.model import Annotation, DateMention, DatePrecision, Sentence, Span, TimelineEvent
+from storylens.model import (
+    Annotation,
+    DateMention,
+    DatePrecision,
+    Sentence,
+    Span,
+    TimelineEvent,
+    YearlessEvent,
+)
 
+LEAP_YEAR = 2000  # only to ask how many days a month can have (29 for February)
 PRECISION_ORDER = {DatePrecision.DAY: 0, DatePrecision.WEEK: 1, DatePrecision.MONTH: 2, DatePrecision.YEAR: 3}
 CLAUSE_END = re.compile(r"[,;.!?]")
 # "50 years ago", "two years earlier": a year counted back from a date is a guess to a year either
@@ -51,7 +62,7 @@ def build_timeline(
                 continue
             if _in_caption(sentence, text):
                 continue
-            description = _description(mention, sentence, texts[annotation.article_id])
+            description = _description(mention.text, mention.end, sentence, text)
             claim = claim_of.get(
                 (sentence.article_id, sentence.index), f"{sentence.article_id}:{sentence.index}"
             )
@@ -60,6 +71,53 @@ def build_timeline(
             meta.setdefault(key, mention)
     timeline = [_event(meta[key], spans) for key, spans in events.items()]
     return tuple(sorted(timeline, key=lambda e: (e.date, PRECISION_ORDER[e.precision], e.description)))
+
+
+def yearless_events(
+    annotations: Sequence[Annotation],
+    texts: dict[str, str],
+    claim_of: dict[tuple[str, int], str],
+    published: Mapping[str, date | None] | None = None,
+) -> tuple[YearlessEvent, ...]:
+    """Events dated by a day and month alone ("Nov. 28") in a story without a dated article:
+    nothing gives them a year, so they keep none (`build_timeline` places them where a dated
+    article does). In calendar order of month and day; captions are left out."""
+    published = published or {}
+    if any(day is not None for day in published.values()):
+        return ()
+    events: dict[tuple[int, int, str, bool], list[tuple[str, Span]]] = {}
+    for annotation in annotations:
+        text = texts[annotation.article_id]
+        for start, end, month, day in _days_without_year(text):
+            sentence = next((s for s in annotation.sentences if s.start <= start < s.end), None)
+            if sentence is None or _in_caption(sentence, text):
+                continue
+            described = _description(text[start:end], end, sentence, text)
+            key = (sentence.article_id, sentence.index)
+            claim = claim_of.get(key, f"{sentence.article_id}:{sentence.index}")
+            events.setdefault((month, day, claim, described[0] != sentence.start), []).append(described[1:])
+    found = [
+        YearlessEvent(month, day, spans[0][0], tuple(dict.fromkeys(span for _, span in spans)))
+        for (month, day, _, _), spans in events.items()
+    ]
+    return tuple(sorted(found, key=lambda e: (e.month, e.day, e.description)))
+
+
+def _days_without_year(text: str) -> list[tuple[int, int, int, int]]:
+    """(start, end, month, day) of every "Nov. 28" or "28 November" written without a year, for a
+    day the month can have (29 February counts: some year has it)."""
+    found = []
+    for match in DATE_RE.finditer(text):
+        if match.group("month_day") is None and match.group("day_month") is None:
+            continue
+        parts = MONTH_DAY.search(match.group(0))
+        if parts is None:
+            continue
+        name, number = parts.group(1, 2) if parts.group(1) else parts.group(4, 3)
+        month = MONTHS.get(name.lower())
+        if month is not None and 1 <= int(number) <= calendar.monthrange(LEAP_YEAR, month)[1]:
+            found.append((match.start(), match.end(), month, int(number)))
+    return found
 
 
 def _dated_by_story(
@@ -83,10 +141,10 @@ def _sentence_of(mention: DateMention, sentences: Sequence[Sentence]) -> Sentenc
     return next((s for s in sentences if s.start <= mention.start < s.end), None)
 
 
-def _description(mention: DateMention, sentence: Sentence, text: str) -> tuple[int, str, Span]:
-    """(start, words, span) of what the date refers to."""
-    if mention.text.lower().endswith((" after", " before")):
-        start = mention.end + 1
+def _description(expression: str, end_of_date: int, sentence: Sentence, text: str) -> tuple[int, str, Span]:
+    """(start, words, span) of what the date expression (ending at `end_of_date`) refers to."""
+    if expression.lower().endswith((" after", " before")):
+        start = end_of_date + 1
         stop = CLAUSE_END.search(text, start, sentence.end)
         end = stop.start() if stop else sentence.end
         if end - start > 10:
@@ -101,4 +159,4 @@ def _event(mention: DateMention, found: list[tuple[str, Span]]) -> TimelineEvent
     )
 
 
-__all__ = ["build_timeline"]
+__all__ = ["build_timeline", "yearless_events"]
