@@ -167,7 +167,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--clusters", type=int, default=30, help="brief the first N clusters of the file")
     parser.add_argument(
-        "--first", type=int, default=0, help="skip the clusters before this id (a held-out round: --first 30 --clusters 40)"
+        "--first", type=int, default=0, help="skip the clusters before this id (--first 30 --clusters 40)"
     )
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
@@ -183,7 +183,8 @@ def main() -> None:
         summary["id"] = cluster.id
         lines += [orjson.dumps(row) for row in rows]
         summaries.append(summary)
-        print(f"\rbriefed {number + 1 - args.first}/{len(clusters) - args.first}", end="", file=sys.stderr, flush=True)
+        done, total = number + 1 - args.first, len(clusters) - args.first
+        print(f"\rbriefed {done}/{total}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(b"\n".join(lines) + b"\n")
