@@ -446,3 +446,16 @@ def test_who_after_a_place_stands_for_the_people_before_it() -> None:
     (said,) = [q for q in found if "death" in q.text]
     assert said.speaker != "London"
     assert said.speaker_text is not None and said.speaker_text.startswith("her literary agents")
+
+
+def test_it_said_is_the_organisation_that_spoke_last_not_a_document() -> None:
+    company = attributed(
+        "BP said after the meeting that none of the money would be paid back. It said the targets "
+        "had been met."
+    )
+    assert [q.speaker for q in company if q.speaker_text == "It"] == ["BP"]
+    document = attributed(
+        "The report was published by Oxfam on Monday. The study found poverty rising. It said that "
+        "wages had fallen."
+    )
+    assert all(q.speaker is None for q in document if q.speaker_text == "It")

@@ -284,6 +284,8 @@ class SpeakerResolver:
             return self._pronoun(PRONOUN_GENDER[word], source, content)
         if word in PLURAL_PRONOUNS:
             return self._plural(source, content)
+        if word == "it":
+            return self._organisation(source, content)
         return self._described(word) if word.isalpha() else None
 
     def _pronoun(
@@ -317,6 +319,30 @@ class SpeakerResolver:
         if not candidates or last_unnamed >= self.salience.sentence_of(candidates[-1].start):
             return None
         return self.full_name(candidates[-1])
+
+    def _organisation(self, source: tuple[int, int], content: Sequence[tuple[int, int]]) -> str | None:
+        """ "It said": the organisation that was the subject or the speaker of the latest sentence
+        naming one (as "he" goes to a person); none when that sentence names no organisation as
+        its subject or speaker (a report, a study or a place may be "it")."""
+
+        def fits(person: Person) -> bool:
+            return (
+                person.label == "ORG"
+                and source[0] - PRONOUN_REACH <= person.start < source[0]
+                and not _within(person, content)
+                and not self._possessive(person)
+            )
+
+        salient = [(p.start, 0, p.name) for p in self.speakers if fits(p)]
+        for person in self.people:
+            depth = self.salience.subject_depth(person.start, person.end)
+            if depth is not None and fits(person):
+                salient.append((person.start, 1 + depth, self.full_name(person)))
+        if not salient:
+            return None
+        latest = max(self.salience.sentence_of(start) for start, _, _ in salient)
+        in_latest = [c for c in salient if self.salience.sentence_of(c[0]) == latest]
+        return min(in_latest, key=lambda c: (c[1], -c[0]))[2]
 
     def _plural(self, source: tuple[int, int], content: Sequence[tuple[int, int]]) -> str | None:
         """ "They said": the group named last (a NORP such as "Republicans") when it is the latest
