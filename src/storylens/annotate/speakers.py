@@ -116,7 +116,7 @@ class SpeakerResolver:
         # Where a speaker written as a one-person description that names nobody spoke ("a
         # hospital official said", "The Portland police chief said"): a later "he" or "she"
         # means that speaker before anyone named earlier.
-        self.unnamed_speakers: list[int] = []
+        self.unnamed_speakers: list[tuple[int, str]] = []  # (where, gender of the noun or "")
 
     def resolve(
         self,
@@ -134,7 +134,7 @@ class SpeakerResolver:
         if name is not None:
             self.speakers.append(Person(name, source[0], source[1], self._label_of(name)))
         elif tag == "NN" and _last_word(self.text[head[0] : head[1]]) in ROLE_NOUNS:
-            self.unnamed_speakers.append(source[0])
+            self.unnamed_speakers.append((source[0], _noun_gender(_last_word(self.text[head[0] : head[1]]))))
         return name
 
     def _named(self, source: tuple[int, int], head: tuple[int, int], tag: str) -> str | None:
@@ -306,7 +306,11 @@ class SpeakerResolver:
             depth = self.salience.subject_depth(person.start, person.end)
             if depth is not None and fits(person) and not self._possessive(person):
                 salient.append((person.start, 1 + depth, self.full_name(person)))
-        unnamed = [s for s in self.unnamed_speakers if source[0] - PRONOUN_REACH <= s < source[0]]
+        unnamed = [
+            start
+            for start, noun_gender in self.unnamed_speakers
+            if source[0] - PRONOUN_REACH <= start < source[0] and noun_gender != _other_gender(gender)
+        ]
         last_unnamed = max((self.salience.sentence_of(s) for s in unnamed), default=-1)
         if salient:
             latest = max(self.salience.sentence_of(start) for start, _, _ in salient)
@@ -328,6 +332,7 @@ class SpeakerResolver:
         def fits(person: Person) -> bool:
             return (
                 person.label == "ORG"
+                and _first_name_gender((strip_title(person.name).split() or [""])[0]) == "none"
                 and source[0] - PRONOUN_REACH <= person.start < source[0]
                 and not _within(person, content)
                 and not self._possessive(person)
@@ -459,6 +464,15 @@ def _first_name_gender(first: str) -> str:
         return "none"
     # "mostly" guesses are names of both ("Bernie" is mostly female to the detector): no evidence.
     return guess if guess in {"male", "female"} else "unknown"
+
+
+def _noun_gender(noun: str) -> str:
+    """ "male" for "spokesman" or "king", "female" for "spokeswoman" or "queen", else ""."""
+    if noun.endswith("woman") or noun in FEMALE_TITLES:
+        return "female"
+    if noun.endswith("man") or noun in MALE_TITLES:
+        return "male"
+    return ""
 
 
 def _last_word(words: str) -> str:
