@@ -459,19 +459,3 @@ def test_it_said_is_the_organisation_that_spoke_last_not_a_document() -> None:
         "wages had fallen."
     )
     assert all(q.speaker is None for q in document if q.speaker_text == "It")
-
-
-def test_an_outlet_that_relays_a_statement_is_not_its_speaker() -> None:
-    relayed = attributed(
-        "Prosecutors said Cosme brought the hot glue gun from home to work on a Christmas project, "
-        "ABC7 reported. She was watching 16 children at the time."
-    )
-    (quote,) = [q for q in relayed if "glue gun" in q.text]
-    assert quote.speaker_text == "Prosecutors"
-    according = attributed(
-        "Wyatt referenced the persecution of Jesus while talking about Cosby. “They persecuted Jesus "
-        "and look what happened,” he said, according to CNN."
-    )
-    (words,) = [q for q in according if "persecuted" in q.text]
-    assert words.speaker == "Wyatt"
-    assert words.speaker_text == "he"

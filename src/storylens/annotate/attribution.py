@@ -147,48 +147,11 @@ def find_attributions(
     reported_cut = weights["reported_threshold"] if reported is None else reported
     regions = quoted_regions(doc_text(doc))
     marked = tuple((m.start(), m.end()) for m in QUOTED.finditer(doc_text(doc)))
-    led = _without_relays(list(_cue_attributions(doc, cut, regions, marked)))
+    led = list(_cue_attributions(doc, cut, regions, marked))
     # A cue with no content of its own ("As Joel Pollak observed:") can still own the quote after it.
     found = [a for a in led if a.content and (a.direct or _is_reported_speech(doc, a, reported_cut))]
     found.extend(_quoted_passages(doc, regions, led))
     return sorted(found, key=lambda a: a.content[0])
-
-
-def _without_relays(led: list[Attribution]) -> list[Attribution]:
-    """Less the attributions that only relay another: in "Prosecutors said X, ABC7 reported" and
-    "“...,” he said, according to CNN" the trailing cue's content holds a whole attribution, cue
-    and speaker, and the words are that speaker's; the outlet is where the writer read them. The
-    inner attribution takes the relay's cue score when higher (the parse scores a "said" under
-    another cue low, but the relay vouches that it is reported speech)."""
-    vouched: dict[int, float] = {}
-    kept = []
-    for outer in led:
-        inner = _relayed(outer, led)
-        if inner is None:
-            kept.append(outer)
-        else:
-            vouched[id(inner)] = max(vouched.get(id(inner), 0.0), outer.score)
-    return [
-        dataclasses.replace(a, score=max(a.score, vouched[id(a)])) if id(a) in vouched else a for a in kept
-    ]
-
-
-def _relayed(outer: Attribution, led: Sequence[Attribution]) -> Attribution | None:
-    """The attribution whose cue and speaker lie inside the content of `outer`, a cue written
-    after its content ("..., ABC7 reported"); None when there is none."""
-    if outer.cue is None or not outer.content or outer.cue[0] < outer.content[-1][1]:
-        return None
-    start, end = outer.content[0][0], outer.content[-1][1]
-    inner = [
-        a
-        for a in led
-        if a is not outer
-        and a.cue is not None
-        and a.source is not None
-        and start <= a.cue[0] < end
-        and start <= a.source[0] < end
-    ]
-    return inner[0] if inner else None
 
 
 def _is_reported_speech(doc: Doc, found: Attribution, cut: float) -> bool:
@@ -221,26 +184,9 @@ def _cue_attributions(doc: Doc, cut: float, regions: Fragments, marked: Fragment
         if any(start <= token.idx < end for start, end in regions):
             continue
         if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
-            if _relayed_verb(token, cut, marked):
-                # "“...,” he said, according to CNN": the words are his; CNN relays them.
-                yield _verb_attribution(token.head, marked)
-            else:
-                yield _according_to(token, marked)
+            yield _according_to(token, marked)
         elif is_cue_candidate(token) and (score := cue_score(token)) >= cut:
             yield dataclasses.replace(_verb_attribution(token, marked), score=score)
-
-
-def _relayed_verb(according: Token, cut: float, regions: Fragments) -> bool:
-    """Whether "according to" hangs on a speech verb with a speaker of its own ("he said,
-    according to CNN") that the cue classifier did not take (it scores such a "said" low); one
-    it took is already an attribution, and the "according to" one relays it."""
-    verb = according.head
-    return (
-        verb.i != according.i
-        and is_cue_candidate(verb)
-        and cue_score(verb) < cut
-        and _source_of(verb, regions) is not None
-    )
 
 
 def _verb_attribution(verb: Token, regions: Fragments) -> Attribution:
