@@ -8,6 +8,7 @@ cluster's index in the file (0-based). Only short excerpts of the news text are 
 third-party): the quote's own words (cut at QUOTE_CHARS) and about 300 characters around it.
 
     python bench/audit_multinews.py --clusters 30
+    python bench/audit_multinews.py --first 30 --clusters 40 --out bench/data/audit/multinews_rows_30_39.jsonl
 
 Labels live beside it (quote_labels.jsonl, entity_labels.jsonl); bench/audit_count.py turns them
 into the figures in docs/benchmarks.md.
@@ -165,6 +166,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--clusters", type=int, default=30, help="brief the first N clusters of the file")
+    parser.add_argument(
+        "--first", type=int, default=0, help="skip the clusters before this id (--first 30 --clusters 40)"
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     settings = Settings()
@@ -173,11 +177,14 @@ def main() -> None:
     lines: list[bytes] = []
     summaries = []
     for number, cluster in enumerate(clusters):
+        if number < args.first:
+            continue
         rows, summary = brief_cluster(number, cluster.documents, settings)
         summary["id"] = cluster.id
         lines += [orjson.dumps(row) for row in rows]
         summaries.append(summary)
-        print(f"\rbriefed {number + 1}/{len(clusters)}", end="", file=sys.stderr, flush=True)
+        done, total = number + 1 - args.first, len(clusters) - args.first
+        print(f"\rbriefed {done}/{total}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(b"\n".join(lines) + b"\n")
@@ -191,7 +198,7 @@ def main() -> None:
     totals += [sum(s[k] for s in summaries) for k in ("quotes", "direct", "resolved")]
     print(" ".join(f"{v:>9}" for v in ["all", *totals]))
     seconds = time.perf_counter() - started
-    print(f"{len(clusters)} clusters in {seconds:.0f} s; rows in {args.out}")
+    print(f"{len(summaries)} clusters in {seconds:.0f} s; rows in {args.out}")
 
 
 if __name__ == "__main__":

@@ -403,3 +403,59 @@ def test_reported_speech_that_nobody_says_is_no_quote() -> None:
         "cloth that once wrapped a body. The imprint is said to have been transferred in three days."
     )
     assert only(attributed(text), QuoteKind.INDIRECT) == []
+
+
+def test_a_title_keeps_a_surname_from_the_full_name_of_the_other_gender() -> None:
+    found = attributed(
+        "Jane Wilson, 53, died in a fall on the mountain. Mr Wilson said his wife went a short "
+        "distance ahead of him to look for a route."
+    )
+    (quote,) = only(found, QuoteKind.INDIRECT)
+    assert quote.speaker_text == "Mr Wilson"
+    assert quote.speaker != "Jane Wilson"
+
+
+def test_a_pronoun_after_an_unnamed_speaker_is_not_someone_named_before() -> None:
+    found = attributed(
+        "President Ali Abdullah Saleh spoke on Friday. At least 15 died, a hospital official said. "
+        'He spoke on condition of anonymity. "Many of the dead are relatives of doctors here," he told '
+        "The Associated Press."
+    )
+    pronoun = [q for q in found if q.speaker_text == "he"]
+    assert pronoun and all(q.speaker is None for q in pronoun)
+
+
+def test_quotes_under_topic_leads_are_the_previous_speakers() -> None:
+    found = attributed(
+        "Ms. Dickson Wright and Ms. Paterson just said no. On lard: “Just in case you think it’s "
+        "unhealthy,” Ms. Dickson Wright said, “don’t be put off by that.”\n\nOn bacon: “I’m told that "
+        "more vegetarians relapse on bacon than any other substance.”\n\nOn a lofty legume: “Always get "
+        "rid of all the lentils. You would have no idea how randy it makes them.”\n\nOn tongue: “It’s "
+        "wonderful stuff, tongue. Everybody forgets about tongue.”"
+    )
+    direct = only(found, QuoteKind.DIRECT)
+    assert len(direct) == 5
+    assert {q.speaker for q in direct} == {"Dickson Wright"}
+
+
+def test_who_after_a_place_stands_for_the_people_before_it() -> None:
+    found = attributed(
+        "She had been ill for several months, according to Heather Holden-Brown and Elly James, her "
+        "literary agents in London, who announced the death."
+    )
+    (said,) = [q for q in found if "death" in q.text]
+    assert said.speaker != "London"
+    assert said.speaker_text is not None and said.speaker_text.startswith("her literary agents")
+
+
+def test_it_said_is_the_organisation_that_spoke_last_not_a_document() -> None:
+    company = attributed(
+        "BP said after the meeting that none of the money would be paid back. It said the targets "
+        "had been met."
+    )
+    assert [q.speaker for q in company if q.speaker_text == "It"] == ["BP"]
+    document = attributed(
+        "The report was published by Oxfam on Monday. The study found poverty rising. It said that "
+        "wages had fallen."
+    )
+    assert all(q.speaker is None for q in document if q.speaker_text == "It")

@@ -455,6 +455,16 @@ def test_names_in_credit_brackets_are_credits() -> None:
     assert {"Kalashnikov", "Izhevsk", "Putin"} <= names
 
 
+def test_a_name_opening_a_bracket_before_a_slash_is_a_picture_credit() -> None:
+    text = (
+        "Egan spoke on April 17. (Delgado Carlos/for New York Daily News) Singer denied it. "
+        "(Gus Ruelas/Reuters)"
+    )
+    names = [m.text for m in find_mentions([("a", text)])["a"]]
+    assert "Egan" in names
+    assert not any("Carlos" in n or "Ruelas" in n for n in names)
+
+
 def test_an_acronym_joins_its_full_name_and_the_full_name_keeps_its_short_forms() -> None:
     from storylens.annotate.entities import group_mentions
     from storylens.model import Mention

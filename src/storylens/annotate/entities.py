@@ -209,6 +209,8 @@ def _mentions_of(
             continue
         if CREDIT_PARENTHESIS.search(before + ent.text):
             continue  # "(Writing by Jane Doe; Editing by ...)", "(AP Photo/Natalia Kolesnikova, Pool)"
+        if _bracket_credit(before, ent.text, text[ent.end_char : ent.end_char + 3]):
+            continue  # "(Delgado Carlos/for New York Daily News)": a photographer and an outlet
         if line_start not in headline_lines:
             headline_lines[line_start] = _is_headline(text[line_start:line_end])
         span = _without_headline_words(ent, lowercase) if headline_lines[line_start] else ent
@@ -219,6 +221,12 @@ def _mentions_of(
             label = _label(ent, ents[index + 1 : index + 2], lowercase)
             kept.append(Mention(article_id, span.start_char, span.end_char, span.text, label))
     return tuple(kept)
+
+
+def _bracket_credit(before: str, name: str, after: str) -> bool:
+    """A name that opens a bracket and is followed by a slash is a picture credit, written
+    "(Photographer/Outlet)" by the wires."""
+    return before.rstrip().endswith("(") and ("/" in name or after.lstrip().startswith("/"))
 
 
 def _label(ent: Any, following: list[Any], lowercase: set[str]) -> str:

@@ -113,6 +113,10 @@ class SpeakerResolver:
         ]
         self.roles = roles
         self.speakers: list[Person] = []
+        # Where a speaker written as a one-person description that names nobody spoke ("a
+        # hospital official said", "The Portland police chief said"): a later "he" or "she"
+        # means that speaker before anyone named earlier.
+        self.unnamed_speakers: list[tuple[int, str]] = []  # (where, gender of the noun or "")
 
     def resolve(
         self,
@@ -129,6 +133,8 @@ class SpeakerResolver:
             name = self._by_reference(self.text[head[0] : head[1]], source, content)
         if name is not None:
             self.speakers.append(Person(name, source[0], source[1], self._label_of(name)))
+        elif tag == "NN" and _last_word(self.text[head[0] : head[1]]) in ROLE_NOUNS:
+            self.unnamed_speakers.append((source[0], _noun_gender(_last_word(self.text[head[0] : head[1]]))))
         return name
 
     def _named(self, source: tuple[int, int], head: tuple[int, int], tag: str) -> str | None:
@@ -219,12 +225,29 @@ class SpeakerResolver:
             if p.label == "PERSON" and p.start <= person.start and same_person(p.name, bare)
         }
         full_names = {n for n in fuller if len(n.split()) > 1}
+        titled = self._title_gender(person)
+        if titled:
+            # "Mr Wilson" is not "Jane Wilson": a title's gender rules out a full name whose first
+            # name the detector gives the other gender.
+            fuller = {n for n in fuller if _first_name_gender(_first_word(n)) != _other_gender(titled)}
+            full_names = {n for n in full_names if n in fuller}
         if len(full_names) > 1:
             return bare
         if not full_names and len(bare.split()) == 1:
             by_first_name = None if self._titled(person) else self._called_by_first_name(bare, person.start)
-            return by_first_name or self._first_name_before(bare, person.end) or bare
+            return by_first_name or self._first_name_before(bare, person.end, titled) or bare
         return max([*fuller, bare], key=lambda n: (len(n.split()), len(n)))
+
+    def _title_gender(self, person: Person) -> str:
+        """ "male" for "Mr Wilson", "female" for "Mrs Wilson" or "Ms. Gao" (the title written in the
+        name or right before it), "" when no gendered title is there."""
+        before = self.text[max(0, person.start - 12) : person.start].split()[-1:]
+        near = [w.lower() for w in [*before, *person.name.split()[:1]]]
+        if any(w in MALE_TITLES for w in near):
+            return "male"
+        if any(w in FEMALE_TITLES for w in near):
+            return "female"
+        return ""
 
     def _titled(self, person: Person) -> bool:
         """ "Mr. Lou", "Ms Gao": a title before a single name makes it a surname."""
@@ -241,13 +264,13 @@ class SpeakerResolver:
         }
         return found.pop() if len(found) == 1 else None
 
-    def _first_name_before(self, surname: str, end: int) -> str | None:
+    def _first_name_before(self, surname: str, end: int, gender: str = "") -> str | None:
         """ "Langat" -> "Faith Langat" where the text up to `end` writes a known first name before
         the surname (the recogniser misses some full names); None when it does not, or several."""
         found = {
             f"{m.group(1)} {surname}"
             for m in re.finditer(rf"\b([A-Z][a-z’'-]+)\s+{re.escape(surname)}\b", self.text[:end])
-            if _first_name_gender(m.group(1)) != "none"
+            if _first_name_gender(m.group(1)) not in {"none", _other_gender(gender)}
             and zipf_frequency(m.group(1).lower(), "en") < COMMON_WORD_ZIPF
         }
         return found.pop() if len(found) == 1 else None
@@ -261,6 +284,8 @@ class SpeakerResolver:
             return self._pronoun(PRONOUN_GENDER[word], source, content)
         if word in PLURAL_PRONOUNS:
             return self._plural(source, content)
+        if word == "it":
+            return self._organisation(source, content)
         return self._described(word) if word.isalpha() else None
 
     def _pronoun(
@@ -281,13 +306,48 @@ class SpeakerResolver:
             depth = self.salience.subject_depth(person.start, person.end)
             if depth is not None and fits(person) and not self._possessive(person):
                 salient.append((person.start, 1 + depth, self.full_name(person)))
+        unnamed = [
+            start
+            for start, noun_gender in self.unnamed_speakers
+            if source[0] - PRONOUN_REACH <= start < source[0] and noun_gender != _other_gender(gender)
+        ]
+        last_unnamed = max((self.salience.sentence_of(s) for s in unnamed), default=-1)
         if salient:
             latest = max(self.salience.sentence_of(start) for start, _, _ in salient)
+            if last_unnamed >= latest:
+                return None  # "a hospital official said. He spoke on condition of anonymity"
             in_latest = [c for c in salient if self.salience.sentence_of(c[0]) == latest]
             return min(in_latest, key=lambda c: (c[1], -c[0]))[2]
         # Whoever was named last before the pronoun, outside the content being attributed.
         candidates = [p for p in self.people if fits(p)]
-        return self.full_name(candidates[-1]) if candidates else None
+        if not candidates or last_unnamed >= self.salience.sentence_of(candidates[-1].start):
+            return None
+        return self.full_name(candidates[-1])
+
+    def _organisation(self, source: tuple[int, int], content: Sequence[tuple[int, int]]) -> str | None:
+        """ "It said": the organisation that was the subject or the speaker of the latest sentence
+        naming one (as "he" goes to a person); none when that sentence names no organisation as
+        its subject or speaker (a report, a study or a place may be "it")."""
+
+        def fits(person: Person) -> bool:
+            return (
+                person.label == "ORG"
+                and _first_name_gender((strip_title(person.name).split() or [""])[0]) == "none"
+                and source[0] - PRONOUN_REACH <= person.start < source[0]
+                and not _within(person, content)
+                and not self._possessive(person)
+            )
+
+        salient = [(p.start, 0, p.name) for p in self.speakers if fits(p)]
+        for person in self.people:
+            depth = self.salience.subject_depth(person.start, person.end)
+            if depth is not None and fits(person):
+                salient.append((person.start, 1 + depth, self.full_name(person)))
+        if not salient:
+            return None
+        latest = max(self.salience.sentence_of(start) for start, _, _ in salient)
+        in_latest = [c for c in salient if self.salience.sentence_of(c[0]) == latest]
+        return min(in_latest, key=lambda c: (c[1], -c[0]))[2]
 
     def _plural(self, source: tuple[int, int], content: Sequence[tuple[int, int]]) -> str | None:
         """ "They said": the group named last (a NORP such as "Republicans") when it is the latest
@@ -377,6 +437,11 @@ def _without_possessive(name: str) -> str:
     return re.sub(r"[’']s?$", "", name).strip()
 
 
+def _other_gender(gender: str) -> str:
+    """The gender a title of `gender` rules out ("" for none)."""
+    return {"male": "female", "female": "male"}.get(gender, "")
+
+
 @functools.cache
 def _detector():  # type: ignore[no-untyped-def]
     import gender_guesser.detector as detector
@@ -399,3 +464,18 @@ def _first_name_gender(first: str) -> str:
         return "none"
     # "mostly" guesses are names of both ("Bernie" is mostly female to the detector): no evidence.
     return guess if guess in {"male", "female"} else "unknown"
+
+
+def _noun_gender(noun: str) -> str:
+    """ "male" for "spokesman" or "king", "female" for "spokeswoman" or "queen", else ""."""
+    if noun.endswith("woman") or noun in FEMALE_TITLES:
+        return "female"
+    if noun.endswith("man") or noun in MALE_TITLES:
+        return "male"
+    return ""
+
+
+def _last_word(words: str) -> str:
+    """ "official" of "hospital official"."""
+    split = words.lower().split()
+    return split[-1] if split else ""
