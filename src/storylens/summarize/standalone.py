@@ -39,7 +39,7 @@ QUOTED = re.compile(r"[\"“]([^\"“”]+)[\"”]")
 CLOSING_CREDIT = re.compile(r"\((?:[A-Z][\w.&-]*\s?){1,4}\)\s*$|\bmedia caption\b|\.\.\.\s*\(", re.IGNORECASE)
 FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
 SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
-QUALIFIERS = {"prep", "acl", "relcl", "appos"}
+QUALIFIERS = {"prep", "acl", "relcl", "appos", "compound", "poss"}
 # Determiners that point back to something already told ("the deal", "these crawls"): the
 # definite article and the demonstratives, a closed class of English grammar.
 DEFINITE = {"the", "this", "these", "those", "that"}
@@ -81,19 +81,19 @@ class LineJudge:
         text = sentence.text.strip()
         if len([w for w in text.split() if any(c.isalnum() for c in w)]) < MIN_WORDS:
             return "fragment"
+        if self._caption(sentence) or CLOSING_CREDIT.search(text):
+            return "caption or credit"
         if "\n" in text or not SENTENCE_END.search(text):
             return "heading or question"
         if not SENTENCE_START.match(text):
             return "fragment"  # the tail of a sentence the splitter cut
-        if self._caption(sentence) or CLOSING_CREDIT.search(text):
-            return "caption or credit"
         if PROMOTION.search(text) or SOCIAL.search(text) or DISCLAIMER.search(text):
             return "promotion"
         doc = self.doc(sentence)
-        if not any(t.tag_ in FINITE_TAGS for t in doc):
-            return "no finite verb"
         if _imperative(doc):
             return "imperative"
+        if not any(t.tag_ in FINITE_TAGS for t in doc):
+            return "no finite verb"
         if self._present_tense_caption(sentence, doc):
             return "caption or credit"
         if _heading_before_colon(doc):
