@@ -62,6 +62,7 @@ MORE_CAPTIONS = re.compile(r"\b(?:image|media) caption\b|\bimage copyright\b|pic
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 THIRD_PERSON = {"he", "she", "they", "him", "her", "his", "their", "them", "its"}
 QUOTED = re.compile(r"[\"“]([^\"“”]+)[\"”]")
+PROGRESS_EVERY = 20
 KINDS = (
     "fragment",
     "caption",
@@ -234,6 +235,9 @@ def check(limit: int | None, show: bool) -> Tally:
                     f"  main event {'RIGHT' if right else 'WRONG'}: {labels[number]['event']}",
                     file=sys.stderr,
                 )
+        if (number + 1) % PROGRESS_EVERY == 0:  # running figures, should the run be cut short
+            print(f"    after {number + 1} clusters: {dict(tally.problems)} {dict(tally.right)}/"
+                  f"{dict(tally.labelled)}", file=sys.stderr, flush=True)  # fmt: skip
     return tally
 
 

@@ -102,7 +102,7 @@ LOCAL = (
 )
 RADIO = (
     "Follow our live coverage here.\n\n"
-    "Fire destroyed two ferries in the harbour of Port Elin on Monday, according to the harbour authority.\n\n"
+    "Fire destroyed two ferries in the harbour of Port Elin on Monday, according to the authority.\n\n"
     "Nobody was hurt in the fire, the authority said."
 )
 
