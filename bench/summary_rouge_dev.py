@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from storylens.evaluate import summaries as s  # noqa: E402
+from storylens.evaluate import summaries as s
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mds" / "multinews200" / "multi_news.jsonl"
 WORDS = 220  # the budget of `storylens eval summaries`
@@ -32,8 +32,9 @@ def systems() -> dict[str, Callable[[Sequence[str], int], str]]:
         "centroid (tf-idf)": s.centroid,
         "LexRank (sumy)": s.sumy_summarizer("LexRank"),
         **{
-            f"{name} (sumy, top {s.SUMY_CLI_COUNT} in document order)": s.sumy_summarizer(name, s.SUMY_CLI_COUNT)
+            f"{name} (sumy, top {top} in document order)": s.sumy_summarizer(name, top)
             for name in ("LexRank", "TextRank", "LSA")
+            for top in (s.SUMY_CLI_COUNT,)
         },
     }
 
