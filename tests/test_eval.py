@@ -41,8 +41,23 @@ def test_eval_summaries_prints_every_system(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     table = json.loads(out.read_text(encoding="utf-8"))
     systems = [row[0] for row in table["rows"]]
-    assert systems[0] == "storylens" and len(systems) == 6
+    assert systems[0] == "storylens" and len(systems) == 9
+    assert sum("top 30 in document order" in name for name in systems) == 3  # one per sumy method
     assert all(0 < row[2] <= 100 for row in table["rows"])  # every system overlaps the reference
+
+
+def test_sumy_top_sentences_keep_document_order_and_the_budget() -> None:
+    from storylens.evaluate.summaries import sentences_of, sumy_summarizer
+
+    documents = [
+        " ".join(f"Sentence {i} tells of the harbour fire and the ferries {i}." for i in range(40)),
+        "The ferry company said it would rebuild. The harbour reopened on Friday.",
+    ]
+    summary = sumy_summarizer("LexRank", 30)(documents, 50)
+    assert len(summary.split()) == 50
+    flat = [s for doc in sentences_of(documents) for s in doc]
+    positions = [flat.index(s) for s in flat if s in summary]
+    assert positions == sorted(positions)
 
 
 def test_eval_names_a_wrong_path_or_format(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from storylens.model import Annotation, Article, Briefing, BriefingSet, Failure,
 from storylens.provenance import find_derivations, origin_groups
 from storylens.sanitize import one_line
 from storylens.stories import group_stories
-from storylens.summarize import disputed_spans, summarize
+from storylens.summarize import StoryText, disputed_spans, summarize
 from storylens.timeline import build_timeline, yearless_events
 
 log = logging.getLogger(__name__)
@@ -163,7 +163,14 @@ def brief_story(
     with timer.stage("summarize"):
         by_key = {(s.article_id, s.index): s for a in own.values() for s in a.sentences}
         disputed = disputed_spans(checked.conflicts, derivations)
-        summary = summarize(checked.claims, by_key, disputed, derived, settings.summary)
+        text = StoryText(
+            texts={a.id: a.text for a in articles},
+            mentions={a.id: own[a.id].mentions for a in articles},
+            quotes={a.id: own[a.id].quotes for a in articles},
+            published={a.id: a.published.date() if a.published else None for a in articles},
+            groups=groups,
+        )
+        summary = summarize(checked.claims, by_key, disputed, derived, settings.summary, text)
     with timer.stage("timeline"):
         timeline = build_timeline(
             [own[a.id] for a in originals_first],

@@ -66,6 +66,12 @@ def summaries(data: Path, limit: int | None, progress: Ticker, words: int = 220)
         "LexRank (sumy)": s.sumy_summarizer("LexRank"),
         "TextRank (sumy)": s.sumy_summarizer("TextRank"),
         "LSA (sumy)": s.sumy_summarizer("LSA"),
+        **{
+            f"{name} (sumy, top {s.SUMY_CLI_COUNT} in document order)": s.sumy_summarizer(
+                name, s.SUMY_CLI_COUNT
+            )
+            for name in ("LexRank", "TextRank", "LSA")
+        },
     }
     scores: dict[str, list[dict[str, float]]] = {name: [] for name in systems}
     for cluster in clusters:

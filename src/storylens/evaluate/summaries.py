@@ -128,9 +128,14 @@ def centroid(documents: Sequence[str], words: int) -> str:
     return cut([flat[i] for i in sorted(chosen)], words)
 
 
-def sumy_summarizer(name: str) -> Callable[[Sequence[str], int], str]:
+SUMY_CLI_COUNT = 30  # sentences sumy's CLI returns by default (`--length=30`)
+
+
+def sumy_summarizer(name: str, top: int | None = None) -> Callable[[Sequence[str], int], str]:
     """LexRank, TextRank or LSA from sumy, fed our own sentences (sumy's tokenizer needs NLTK
-    data that cannot be downloaded here)."""
+    data that cannot be downloaded here). With `top`, the way sumy's CLI returns a summary: its
+    `top` best sentences in document order, then cut at the budget; without, the fewest of its
+    best sentences that fill the budget."""
     try:
         from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
         from sumy.nlp.stemmers import Stemmer
@@ -155,10 +160,13 @@ def sumy_summarizer(name: str) -> Callable[[Sequence[str], int], str]:
     def run(documents: Sequence[str], words: int) -> str:
         flat = [s for doc in sentences_of(documents) for s in doc]
         model = ObjectDocumentModel([Paragraph([Sentence(s, _Words()) for s in flat])])
-        return cut(
-            _fewest_reaching(lambda count: [str(s) for s in summarizer(model, count)], len(flat), words),
-            words,
-        )
+
+        def pick(count: int) -> list[str]:
+            return [str(s) for s in summarizer(model, count)]
+
+        if top is not None:
+            return cut(pick(top), words)
+        return cut(_fewest_reaching(pick, len(flat), words), words)
 
     return run
 
