@@ -29,8 +29,8 @@ from storylens.evaluate import streams as st
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 FALLBACK_TFIDF_THRESHOLD = 0.17  # what the ECB+ odd topics give, when ECB+ is not at hand
-HALF_LIVES = (14.0, 30.0, 60.0, 120.0, 240.0, 480.0)
-MERGE_THRESHOLDS = (0.08, 0.09, 0.10, 0.11, 0.12, 0.13)
+HALF_LIVES = (7.0, 14.0, 30.0, 60.0)
+MERGE_THRESHOLDS = (0.10, 0.11, 0.12, 0.13, 0.14)
 
 
 def tfidf_threshold(ecbplus: Path) -> float:
@@ -54,24 +54,34 @@ def systems(threshold: float, settings: StorySettings) -> dict[str, st.Grouping]
 def chains_table(pile: st.Pile, groupings: dict[str, st.Grouping]) -> None:
     assert pile.pairs is not None
     positives = sum(pile.pairs.values())
-    print(f"\n{pile.name}: {len(pile.articles)} articles, {len(pile.pairs)} labelled pairs, {positives} same-story\n")
+    print(
+        f"\n{pile.name}: {len(pile.articles)} articles, {len(pile.pairs)} labelled pairs, "
+        f"{positives} same-story\n"
+    )
     print("| system | groups | pairwise P | pairwise R | pairwise F1 |")
     print("|---|---|---|---|---|")
     for name, group in groupings.items():
         labels = group(pile)
         score = st.pairwise(labels, pile)
-        print(f"| {name} | {len(set(labels))} | {score.precision:.3f} | {score.recall:.3f} | {score.f1:.3f} |")
+        print(
+            f"| {name} | {len(set(labels))} | {score.precision:.3f} | {score.recall:.3f} | {score.f1:.3f} |"
+        )
 
 
 def timeline_table(pile: st.Pile, groupings: dict[str, st.Grouping]) -> None:
     results = {name: st.pairwise_by_stream(group(pile), pile) for name, group in groupings.items()}
     names = list(results)
-    print(f"\n{pile.name}: {len(pile.articles)} articles, {len(set(pile.gold))} topics, judged pairs (see the note), pairwise same-story F1 (P/R)\n")
+    print(
+        f"\n{pile.name}: {len(pile.articles)} articles, {len(set(pile.gold))} topics; "
+        "pairwise same-story F1 (P/R) over the judged pairs of each stream\n"
+    )
     print("| stream | articles | " + " | ".join(names) + " |")
     print("|---|---|" + "---|" * len(names))
     sizes = {s: pile.streams.count(s) for s in set(pile.streams)}
     for stream in [*sorted(sizes), "all"]:
-        cells = [f"{r[stream].f1:.3f} ({r[stream].precision:.2f}/{r[stream].recall:.2f})" for r in results.values()]
+        cells = [
+            f"{r[stream].f1:.3f} ({r[stream].precision:.2f}/{r[stream].recall:.2f})" for r in results.values()
+        ]
         size = len(pile.streams) if stream == "all" else sizes[stream]
         print(f"| {stream} | {size} | " + " | ".join(cells) + " |")
 
@@ -84,7 +94,9 @@ def tune(chains: st.Pile, timeline: st.Pile) -> None:
     for half_life in HALF_LIVES:
         cells = []
         for threshold in MERGE_THRESHOLDS:
-            settings = dataclasses.replace(StorySettings(), time_half_life_days=half_life, merge_threshold=threshold)
+            settings = dataclasses.replace(
+                StorySettings(), time_half_life_days=half_life, merge_threshold=threshold
+            )
             group = st.storylens_batch(settings)
             chain = st.pairwise(group(chains), chains).f1
             streams = st.pairwise_by_stream(group(timeline), timeline)

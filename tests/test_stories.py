@@ -31,7 +31,15 @@ def small_pile(dated: bool = True) -> list[Article]:
         title, _, text = path.read_text(encoding="utf-8").partition("\n\n")
         published = DATES[path.stem] if dated else None
         articles.append(
-            Article(id=path.stem, text=text, title=title, outlet="", origin=path.name, format="text", published=published)
+            Article(
+                id=path.stem,
+                text=text,
+                title=title,
+                outlet="",
+                origin=path.name,
+                format="text",
+                published=published,
+            )
         )
     return articles
 
@@ -70,7 +78,9 @@ def test_background_share_is_a_share() -> None:
     frequencies=st.lists(st.integers(min_value=0, max_value=10_000), min_size=2, max_size=20),
     backgrounds=st.lists(st.floats(min_value=0.0, max_value=0.999), min_size=2, max_size=20),
 )
-def test_weight_falls_as_a_term_gets_commoner(documents: int, frequencies: list[int], backgrounds: list[float]) -> None:
+def test_weight_falls_as_a_term_gets_commoner(
+    documents: int, frequencies: list[int], backgrounds: list[float]
+) -> None:
     """In the pile or in general English, a commoner term never weighs more, and no weight is negative."""
     size = min(len(frequencies), len(backgrounds))
     df = np.minimum(np.sort(frequencies[:size]), documents)
@@ -115,7 +125,9 @@ def test_every_article_is_in_exactly_one_story(texts: list[str], days: list[int]
     stories = group_stories(articles)
     ids = [a for s in stories for a in s.article_ids]
     assert sorted(ids) == sorted(a.id for a in articles)
-    identical = {a.id for a in articles if a.text == articles[0].text and a.published == articles[0].published}
+    identical = {
+        a.id for a in articles if a.text == articles[0].text and a.published == articles[0].published
+    }
     assert any(identical <= set(s.article_ids) for s in stories)  # copies of one report stay together
 
 
@@ -136,7 +148,15 @@ def test_pairwise_scores_count_only_labelled_pairs() -> None:
 def test_timeline_gold_judges_close_pairs_of_a_topic_and_all_pairs_across_topics() -> None:
     day = datetime(2026, 1, 1)
     articles = tuple(
-        Article(id=str(i), text="x", title="", outlet="", origin=str(i), format="text", published=day.replace(day=d))
+        Article(
+            id=str(i),
+            text="x",
+            title="",
+            outlet="",
+            origin=str(i),
+            format="text",
+            published=day.replace(day=d),
+        )
         for i, d in enumerate([1, 3, 25, 2])
     )
     pile = streams.Pile("toy", articles, ("a", "a", "a", "b"), ("s1", "s1", "s1", "s2"))

@@ -36,7 +36,13 @@ from storylens.config import StorySettings
 from storylens.errors import InputError
 from storylens.evaluate.metrics import PRF, prf
 from storylens.model import Article
-from storylens.stories import cluster_matrix, days_since_epoch, similarity_matrix, split_by_entities, story_text
+from storylens.stories import (
+    cluster_matrix,
+    days_since_epoch,
+    similarity_matrix,
+    split_by_entities,
+    story_text,
+)
 from storylens.stories.incremental import StoryClusterer
 from storylens.stories.vectors import entity_counts
 
@@ -85,7 +91,9 @@ def _article(key: str, text: str, published: datetime | None, title: str = "") -
 def read_story_chains(data: Path) -> Pile:
     articles_path, pairs_path = data / ARTICLES_FILE, data / PAIRS_FILE
     if not articles_path.exists() or not pairs_path.exists():
-        raise InputError(str(data), "no story chains here; pass --data pointing at events/story_chains_gedikli")
+        raise InputError(
+            str(data), "no story chains here; pass --data pointing at events/story_chains_gedikli"
+        )
     with articles_path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     articles = tuple(
