@@ -1,6 +1,6 @@
 """Story grouping on real dated streams: Gedikli et al.'s story chains (pairwise same-story F1
-against the hand-coded pairs) and the 13 dated Timeline17 streams (B-cubed per stream, gold =
-topic); see `storylens.evaluate.streams` for the data, the gold and the splits.
+against the hand-coded pairs) and the 13 dated Timeline17 streams (pairwise F1 per stream: one
+topic within a week is one story); see `storylens.evaluate.streams` for the data, the gold and the splits.
 
 Rows: storylens batch (what `storylens brief` groups with), storylens incremental (what
 `storylens cluster` groups with), and plain tf-idf average link at the threshold it is tuned to on
