@@ -11,16 +11,18 @@ import os
 import time
 
 from storylens.config import Settings
-from storylens.model import Article, BriefingSet
-from storylens.pipeline import brief_articles
+from storylens.model import Annotation, Article, BriefingSet
+from storylens.serve.briefs import brief_groups
 
 
-def poisoned_brief(articles: list[Article], settings: Settings) -> BriefingSet:
-    texts = " ".join(article.text for article in articles)
+def poisoned_brief(
+    groups: list[list[Article]], known: dict[str, Annotation], settings: Settings
+) -> tuple[BriefingSet, list[Annotation]]:
+    texts = " ".join(article.text for group in groups for article in group)
     if "CRASH" in texts:
         os._exit(9)
     if "HANG" in texts:
         time.sleep(3600)
     if "RAISE" in texts:
         raise ValueError("poisoned article")
-    return brief_articles(articles, settings)
+    return brief_groups(groups, known, settings)
