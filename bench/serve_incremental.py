@@ -198,7 +198,7 @@ def etag_check(client: httpx.Client, versions: dict[str, int], skip: set[str], r
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -287,9 +287,8 @@ def print_tables(
     print(f"| p95 seconds | {percentile(seconds, 0.95):.2f} | <= 10 |")
     print(f"| max seconds | {max(seconds):.2f} |  |")
     print(f"| uploads that joined an existing story | {sum(u['joined'] for u in uploads)} |  |")
-    print(
-        f"| unrelated stories whose version changed (pages that would reload) | {sum(u['unrelated'] for u in uploads)} | 0 |"
-    )
+    unrelated = sum(u["unrelated"] for u in uploads)
+    print(f"| unrelated stories whose version changed (pages that would reload) | {unrelated} | 0 |")
     print(f"| unrelated story pages answering 304 to their ETag | {sum(checks)}/{20 * len(checks)} | all |")
     print(f"| load average at the end | {load_average()} |  |")
 
