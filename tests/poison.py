@@ -26,3 +26,14 @@ def poisoned_brief(
     if "RAISE" in texts:
         raise ValueError("poisoned article")
     return brief_groups(groups, known, settings)
+
+
+def recording_brief(
+    groups: list[list[Article]], known: dict[str, Annotation], settings: Settings
+) -> tuple[BriefingSet, list[Annotation]]:
+    """The real pipeline, writing the id of every article it annotates (whose annotation was not
+    given) to the file named by STORYLENS_TEST_ANNOTATED, one per line."""
+    result, fresh = brief_groups(groups, known, settings)
+    with open(os.environ["STORYLENS_TEST_ANNOTATED"], "a", encoding="utf-8") as record:
+        record.writelines(f"{annotation.article_id}\n" for annotation in fresh)
+    return result, fresh
