@@ -6,7 +6,8 @@ Run: .venv/bin/python bench/serve_incremental.py [--articles 10000] [--uploads 2
    chains, ECB+), each text once, cleaned and stored with the library functions (no HTTP), then
    briefed by the server's own rebuild code (`serve.rebuild.Rebuilder`, in this process, with its
    worker process), in rounds of `--round` articles, until `--articles` are stored or the seed has
-   run `--seed-minutes`. `--uploads` + 1 articles are held out of the seed.
+   run `--seed-minutes` (this run's time; with `--store` a later run goes on seeding the same
+   store). `--uploads` + 1 articles are held out of the seed.
 2. Start `storylens serve` on the seeded store (a real uvicorn process), upload one held-out
    article to warm the worker (its spaCy models load on the first job; reported, not counted),
    then upload the others one at a time through the HTTP API (JSON, with the token) and time each
@@ -41,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 TOKEN = "serve-incremental-bench-token-0123456789"
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}
+SEEDED_KEY = "bench_seeded_records"
 MIN_WORDS = 80  # shorter texts are captions and stubs, not articles
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -103,23 +105,26 @@ def seed(db: Path, records: list[dict[str, Any]], round_size: int, minutes: floa
 
     settings = Settings()
     store = Store(db)
+    done = int(store.meta(SEEDED_KEY) or 0)  # records a previous run on this store took in
     rebuilder = Rebuilder(store, settings)
     started = time.monotonic()
     rounds = []
     try:
-        for start in range(0, len(records), round_size):
+        for start in range(done, len(records), round_size):
             chunk = records[start : start + round_size]
             raws = [raw_from_record(r, f"seed:{start + n}", settings.ingest) for n, r in enumerate(chunk)]
             articles, _ = clean_batch(raws, settings.clean)
             store.add_articles(articles)
             rebuilder.request()
             rebuilder.wait()
+            store.set_meta(SEEDED_KEY, str(start + len(chunk)))
             elapsed = time.monotonic() - started
             rounds.append((store.article_count(), len(store.briefings()), elapsed, load_average()))
             print(f"seeded {rounds[-1]}", flush=True)
             if rebuilder.last_error:
                 print(f"rebuild error: {rebuilder.last_error}", flush=True)
-            if elapsed > minutes * 60:
+            last_round = elapsed - (rounds[-2][2] if len(rounds) > 1 else 0.0)
+            if elapsed + last_round > minutes * 60:  # the next round would end past the budget
                 break
     finally:
         rebuilder.stop()
@@ -209,6 +214,9 @@ def main() -> None:
     parser.add_argument("--seed-minutes", type=float, default=30.0)
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument(
+        "--store", type=Path, help="keep the seeded store here; a later run goes on seeding it"
+    )
     arguments = parser.parse_args()
     rng = random.Random(arguments.seed)
     records = real_articles(SHARED)
@@ -216,7 +224,7 @@ def main() -> None:
     held_out, pool = records[: arguments.uploads + 1], records[arguments.uploads + 1 :]
     print(f"{len(records)} distinct real articles; load average {load_average()}", flush=True)
     with tempfile.TemporaryDirectory() as folder:
-        db = Path(folder) / "store.db"
+        db = arguments.store or Path(folder) / "store.db"
         seeded = seed(db, pool[: arguments.articles], arguments.round, arguments.seed_minutes)
         print(f"seed: {seeded}", flush=True)
         uploads, warm, checks = run_uploads(db, held_out, rng)
