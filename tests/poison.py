@@ -32,8 +32,11 @@ def recording_brief(
     groups: list[list[Article]], known: dict[str, Annotation], settings: Settings
 ) -> tuple[BriefingSet, list[Annotation]]:
     """The real pipeline, writing the id of every article it annotates (whose annotation was not
-    given) to the file named by STORYLENS_TEST_ANNOTATED, one per line."""
+    given) to the file named by STORYLENS_TEST_ANNOTATED, one per line, and each group it briefs
+    (its article ids, sorted, joined by commas) to the one named by STORYLENS_TEST_BRIEFED."""
     result, fresh = brief_groups(groups, known, settings)
     with open(os.environ["STORYLENS_TEST_ANNOTATED"], "a", encoding="utf-8") as record:
         record.writelines(f"{annotation.article_id}\n" for annotation in fresh)
+    with open(os.environ["STORYLENS_TEST_BRIEFED"], "a", encoding="utf-8") as record:
+        record.writelines(",".join(sorted(a.id for a in group)) + "\n" for group in groups)
     return result, fresh

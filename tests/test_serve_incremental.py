@@ -52,7 +52,7 @@ def _story_of(client: TestClient, article_id: str) -> str:
 @pytest.fixture()
 def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestClient, dict[str, str]]]:
     """A server with the six examples briefed; the ids of the examples by file name."""
-    monkeypatch.setenv("STORYLENS_TEST_ANNOTATED", str(tmp_path / "annotated.txt"))
+    _record_into(tmp_path, monkeypatch)
     with _start(tmp_path / "store.db") as client:
         files = [("files", (p.name, p.read_bytes())) for p in sorted(EXAMPLES.iterdir())]
         stored = client.post("/api/articles", files=files).json()["stored"]
@@ -61,9 +61,23 @@ def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Te
         yield client, names
 
 
+def _record_into(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker (a spawned process, which inherits the environment) records what it does."""
+    monkeypatch.setenv("STORYLENS_TEST_ANNOTATED", str(tmp_path / "annotated.txt"))
+    monkeypatch.setenv("STORYLENS_TEST_BRIEFED", str(tmp_path / "briefed.txt"))
+
+
 def _annotated(tmp_path: Path) -> list[str]:
     path = tmp_path / "annotated.txt"
     return path.read_text(encoding="utf-8").split() if path.exists() else []
+
+
+def _briefed(tmp_path: Path) -> list[set[str]]:
+    """Each group of articles the worker briefed, in order."""
+    path = tmp_path / "briefed.txt"
+    return (
+        [set(line.split(",")) for line in path.read_text(encoding="utf-8").split()] if path.exists() else []
+    )
 
 
 def test_an_upload_changes_only_its_own_story(
@@ -77,6 +91,7 @@ def test_an_upload_changes_only_its_own_story(
     other_page = client.get(f"/stories/{aldbridge}")
     other_api = client.get(f"/api/stories/{aldbridge}")
     annotated_before = _annotated(tmp_path)
+    briefed_before = len(_briefed(tmp_path))
 
     reprint = f"source: Lakeside Ledger\n\n{MERIDIAN}\nThe line is expected to reopen on Friday.\n"
     (new_id,) = client.post("/api/articles", files=[("files", ("ledger.txt", reprint.encode()))]).json()[
@@ -92,6 +107,9 @@ def test_an_upload_changes_only_its_own_story(
     assert {i for i in after if after[i] != before.get(i)} == {story}
     # only the new article was annotated: the story's other articles kept theirs
     assert _annotated(tmp_path)[len(annotated_before) :] == [new_id]
+    # and only its story was briefed again, with the new article in it
+    members = set(client.get(f"/api/stories/{story}").json()["story"]["article_ids"])
+    assert _briefed(tmp_path)[briefed_before:] == [members] and new_id in members
     # the untouched story's page and API answer "not modified" to the tags they gave before
     page_tag, api_tag = other_page.headers["etag"], other_api.headers["etag"]
     assert client.get(f"/stories/{aldbridge}", headers={"If-None-Match": page_tag}).status_code == 304
@@ -107,6 +125,7 @@ def test_a_delete_rebriefs_only_its_story(seeded: tuple[TestClient, dict[str, st
     aldbridge = _story_of(client, names[ALDBRIDGE])
     before = _versions(client)
     annotated_before = _annotated(tmp_path)
+    briefed_before = len(_briefed(tmp_path))
     assert client.delete(f"/api/articles/{gone}").json() == {"deleted": gone}
     _wait(client)
     after = _versions(client)
@@ -115,10 +134,12 @@ def test_a_delete_rebriefs_only_its_story(seeded: tuple[TestClient, dict[str, st
     assert after[survivor] > before[meridian]
     assert gone not in client.get(f"/api/stories/{survivor}").json()["story"]["article_ids"]
     assert _annotated(tmp_path) == annotated_before  # nothing annotated again
+    members = set(client.get(f"/api/stories/{survivor}").json()["story"]["article_ids"])
+    assert _briefed(tmp_path)[briefed_before:] == [members]  # only the story that lost it
 
 
 def test_a_restart_keeps_every_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STORYLENS_TEST_ANNOTATED", str(tmp_path / "annotated.txt"))
+    _record_into(tmp_path, monkeypatch)
     db = tmp_path / "store.db"
     with _start(db) as client:
         files = [("files", (p.name, p.read_bytes())) for p in sorted(EXAMPLES.iterdir())]
