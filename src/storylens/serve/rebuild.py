@@ -27,7 +27,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -149,33 +149,35 @@ class Rebuilder:
             self._placer = None  # built again from the store, which holds what was kept
 
     def _rebuild(self) -> None:
-        active = {a.id: a for a in self.store.active_articles()}
+        active = ActiveArticles(self.store)
         placer, touched = self._current_placer(active)
-        touched |= placer.remove(set(placer.key_of) - active.keys())
-        new = [a for a in active.values() if a.id not in placer.key_of]
+        touched |= placer.remove(set(placer.key_of) - set(active))
+        new_ids = [i for i in active if i not in placer.key_of]
+        active.load(new_ids)
+        new = [active[i] for i in new_ids]
         if self._regroup_wanted.is_set() or len(new) > len(placer.key_of):
             self._regroup_wanted.clear()
             self._regroup(active, new)
             return
-        touched |= placer.place(list(self._features(new).values()))
+        touched |= placer.place(list(self._features(new_ids, active).values()))
         self.placed_since_regroup += len(new)
         self.last_changed = self._brief_stories(placer, touched, active, new) if touched else []
         due = max(REGROUP_MIN_ARTICLES, self.regroup_share * len(active))
         if self.regroup_share > 0 and self.placed_since_regroup >= due and not self._wanted.is_set():
             self._regroup(active)
 
-    def _current_placer(self, active: dict[str, Article]) -> tuple[StoryPlacer, set[int]]:
+    def _current_placer(self, active: ActiveArticles) -> tuple[StoryPlacer, set[int]]:
         """The placer, seeded from the stored stories when there is none yet (a start, or after
         a failed rebuild); with it the stories that hold an article no longer active."""
         if self._placer is not None:
             return self._placer, set()
         briefings = self.store.briefings()
-        features = self._features([active[i] for b in briefings for i in b.story.article_ids if i in active])
+        features = self._features([i for b in briefings for i in b.story.article_ids if i in active], active)
         groups = [
             (b.story.id, [features[i] for i in b.story.article_ids if i in features]) for b in briefings
         ]
         self._placer = StoryPlacer(self.settings.stories, groups)
-        stale = {b.story.id for b in briefings if not set(b.story.article_ids) <= active.keys()}
+        stale = {b.story.id for b in briefings if not set(b.story.article_ids) <= active.ids}
         touched = {key for key, story_id in self._placer.story_id.items() if story_id in stale}
         # a story with no active member left has no key: dropped without a rebrief
         emptied = stale - set(self._placer.story_id.values())
@@ -183,22 +185,24 @@ class Rebuilder:
             self.store.update_stories([], emptied)
         return self._placer, touched
 
-    def _features(self, articles: list[Article]) -> dict[str, Features]:
+    def _features(self, ids: list[str], active: ActiveArticles) -> dict[str, Features]:
         """Each article's story features, from the store or made by the worker and kept."""
-        kept = self.store.features(a.id for a in articles)
-        missing = [a for a in articles if a.id not in kept]
+        kept = self.store.features(ids)
+        missing = [i for i in ids if i not in kept]
         if missing:
-            rows = self._call(feature_rows, missing)
+            active.load(missing)
+            rows = self._call(feature_rows, [active[i] for i in missing])
             self.store.keep_features(rows)
             kept.update(rows)
-        return {a.id: features_from_json(kept[a.id]) for a in articles}
+        return {i: features_from_json(kept[i]) for i in ids}
 
-    def _regroup(self, active: dict[str, Article], new: Sequence[Article] = ()) -> None:
+    def _regroup(self, active: ActiveArticles, new: Sequence[Article] = ()) -> None:
         """Every active article grouped from scratch; the stories whose membership changed are
         briefed again (those that came out the same keep their briefing and version)."""
-        articles = list(active.values())
+        active.load(active.ids)
+        articles = [active[i] for i in active]
         groups = self._call(regroup_stories, articles, self.settings)
-        features = self._features(articles)
+        features = self._features(list(active), active)
         same = {frozenset(b.story.article_ids): b.story.id for b in self.store.briefings()}
         seeded = [(same.get(frozenset(g)), [features[i] for i in g]) for g in groups]
         placer = StoryPlacer(self.settings.stories, seeded)
@@ -214,12 +218,13 @@ class Rebuilder:
         self,
         placer: StoryPlacer,
         touched: set[int],
-        active: dict[str, Article],
+        active: ActiveArticles,
         new: list[Article],
         gone: Iterable[str] = (),
     ) -> list[str]:
         """Brief the touched stories again and keep them; the ids of the stories rewritten."""
         old_ids = {placer.story_id[k] for k in touched if k in placer.story_id} | set(gone)
+        active.load(i for k in touched for i in placer.members(k))
         groups = {k: [active[i] for i in placer.members(k)] for k in touched if placer.members(k)}
         result, groups = self._brief_safely(placer, groups, [a for a in new if a.id in placer.key_of])
         return self._keep(placer, result, groups, old_ids)
@@ -300,6 +305,36 @@ class Rebuilder:
             placer.story_id[placer.key_of[briefing.story.article_ids[0]]] = briefing.story.id
         written = {b.story.id for b in result.briefings}
         return self.store.update_stories(result.briefings, old_ids - written)
+
+
+class ActiveArticles(Mapping[str, Article]):
+    """The articles a rebuild may brief (stored, not quarantined), by id in the order stored; an
+    article is read from the store only when asked for: a rebuild touches a few stories, and
+    reading every article of a large store costs seconds."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.ids = dict.fromkeys(store.active_ids()).keys()
+        self._read: dict[str, Article] = {}
+
+    def load(self, ids: Iterable[str]) -> None:
+        """Read these articles in one go (those already read or not active are skipped)."""
+        wanted = [i for i in ids if i in self.ids and i not in self._read]
+        self._read.update(self._store.articles_by_id(wanted))
+
+    def __getitem__(self, article_id: str) -> Article:
+        if article_id not in self._read:
+            self.load([article_id])
+        return self._read[article_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self.ids
 
 
 def _reason(result: BriefingSet, article: Article) -> str:

@@ -113,6 +113,17 @@ class Store:
         rows = self._db.execute("SELECT data FROM articles ORDER BY added, id").fetchall()
         return [from_dict(Article, orjson.loads(data)) for (data,) in rows]
 
+    def active_ids(self) -> list[str]:
+        """Ids of the articles a rebuild briefs, in the order stored."""
+        query = (
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM quarantine) ORDER BY added, id"
+        )
+        return [i for (i,) in self._db.execute(query).fetchall()]
+
+    def articles_by_id(self, article_ids: Iterable[str]) -> dict[str, Article]:
+        rows = self._select("SELECT id, data FROM articles WHERE id IN ({})", article_ids)
+        return {i: from_dict(Article, orjson.loads(data)) for i, data in rows}
+
     def active_articles(self) -> list[Article]:
         """The articles a rebuild briefs: all but the quarantined ones."""
         quarantined = self.quarantined()
