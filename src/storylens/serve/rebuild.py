@@ -28,7 +28,6 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from multiprocessing.connection import Connection
 from typing import Any
 
 from storylens.config import Settings
@@ -36,6 +35,7 @@ from storylens.model import Article, BriefingSet
 from storylens.serve.briefs import GroupBrief, brief_groups, feature_rows, regroup_stories
 from storylens.serve.placement import StoryPlacer, features_from_json
 from storylens.serve.store import Store
+from storylens.serve.worker import serve_jobs
 from storylens.stories.incremental import Features
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 # One article alone briefs in well under a second on the bundled examples; a minute is ample
 # for a long one and stops one pathological article from holding the rebuild for ever.
 ISOLATED_SECONDS = 120.0
-PARENT_POLL_SECONDS = 0.5
 # The periodic regroup: once the articles placed one at a time since the last regroup reach this
 # share of the store (and at least REGROUP_MIN_ARTICLES of them). Incremental placement agreed
 # with batch grouping at ARI 0.93 when every article is placed one at a time (ECB+ even topics,
@@ -359,7 +358,7 @@ class _Worker:
     def _start(self) -> None:
         self._connection, child_end = self._context.Pipe()
         self._process = self._context.Process(
-            target=_serve_jobs,
+            target=serve_jobs,
             args=(child_end, os.getpid()),
             daemon=True,
             name="storylens-rebuild-worker",
@@ -414,27 +413,3 @@ class _Worker:
             self._process.kill()
             self._process.join(timeout=5)
         self._connection.close()
-
-
-def _serve_jobs(connection: Connection, parent_pid: int) -> None:
-    """Run the jobs the server sends: module-level functions (pickled by name) and their
-    arguments, one at a time."""
-    threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
-    while True:
-        try:
-            function, args = connection.recv()
-        except (EOFError, OSError):
-            return  # the server closed its end, or died
-        outcome: tuple[str, Any]
-        try:
-            outcome = ("ok", function(*args))
-        except Exception as exc:  # reported to the server, which quarantines by isolation
-            outcome = ("error", f"{type(exc).__name__}: {exc}")
-        connection.send(outcome)
-
-
-def _exit_with_parent(parent_pid: int) -> None:
-    """A worker whose server is gone (even by SIGKILL, when no cleanup runs) ends itself."""
-    while os.getppid() == parent_pid:
-        time.sleep(PARENT_POLL_SECONDS)
-    os._exit(0)
