@@ -150,7 +150,10 @@ class Rebuilder:
     def _rebuild(self) -> None:
         active = ActiveArticles(self.store)
         placer, touched = self._current_placer(active)
-        touched |= placer.remove(set(placer.key_of) - set(active))
+        removed = set(placer.key_of) - set(active)
+        # the stories that lose an article, named before a story left empty loses its key
+        losing = {placer.story_id[k] for k in {placer.key_of[i] for i in removed} if k in placer.story_id}
+        touched |= placer.remove(removed)
         new_ids = [i for i in active if i not in placer.key_of]
         active.load(new_ids)
         new = [active[i] for i in new_ids]
@@ -160,7 +163,8 @@ class Rebuilder:
             return
         touched |= placer.place(list(self._features(new_ids, active).values()))
         self.placed_since_regroup += len(new)
-        self.last_changed = self._brief_stories(placer, touched, active, new) if touched else []
+        changed = self._brief_stories(placer, touched, active, new, losing) if touched or losing else []
+        self.last_changed = changed
         due = max(REGROUP_MIN_ARTICLES, self.regroup_share * len(active))
         if self.regroup_share > 0 and self.placed_since_regroup >= due and not self._wanted.is_set():
             self._regroup(active)
