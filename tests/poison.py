@@ -11,16 +11,32 @@ import os
 import time
 
 from storylens.config import Settings
-from storylens.model import Article, BriefingSet
-from storylens.pipeline import brief_articles
+from storylens.model import Annotation, Article, BriefingSet
+from storylens.serve.briefs import brief_groups
 
 
-def poisoned_brief(articles: list[Article], settings: Settings) -> BriefingSet:
-    texts = " ".join(article.text for article in articles)
+def poisoned_brief(
+    groups: list[list[Article]], known: dict[str, Annotation], settings: Settings
+) -> tuple[BriefingSet, list[Annotation]]:
+    texts = " ".join(article.text for group in groups for article in group)
     if "CRASH" in texts:
         os._exit(9)
     if "HANG" in texts:
         time.sleep(3600)
     if "RAISE" in texts:
         raise ValueError("poisoned article")
-    return brief_articles(articles, settings)
+    return brief_groups(groups, known, settings)
+
+
+def recording_brief(
+    groups: list[list[Article]], known: dict[str, Annotation], settings: Settings
+) -> tuple[BriefingSet, list[Annotation]]:
+    """The real pipeline, writing the id of every article it annotates (whose annotation was not
+    given) to the file named by STORYLENS_TEST_ANNOTATED, one per line, and each group it briefs
+    (its article ids, sorted, joined by commas) to the one named by STORYLENS_TEST_BRIEFED."""
+    result, fresh = brief_groups(groups, known, settings)
+    with open(os.environ["STORYLENS_TEST_ANNOTATED"], "a", encoding="utf-8") as record:
+        record.writelines(f"{annotation.article_id}\n" for annotation in fresh)
+    with open(os.environ["STORYLENS_TEST_BRIEFED"], "a", encoding="utf-8") as record:
+        record.writelines(",".join(sorted(a.id for a in group)) + "\n" for group in groups)
+    return result, fresh

@@ -298,3 +298,47 @@ def test_a_worker_busy_for_ever_still_dies_with_its_killed_parent(tmp_path: Path
             os.kill(pid, signal.SIGKILL)
         if parent.stdout is not None:
             parent.stdout.close()
+
+
+def _versions(server: LiveServer) -> dict[str, int]:
+    return {s["id"]: s["version"] for s in json.loads(server.request("GET", "/api/stories")[1])}
+
+
+def test_a_real_server_changes_only_the_uploaded_story_and_keeps_versions_over_a_restart(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "store.db"
+    first = LiveServer(db)
+    try:
+        for example in sorted(EXAMPLES.iterdir()):
+            assert first.upload(example.name, example.read_bytes())[0] == 200
+        first.wait_for_rebuild()
+        before = _versions(first)
+        assert len(before) == 2
+        reprint = (EXAMPLES / "01_meridian_wire.txt").read_bytes() + b"\nThe line reopens on Friday.\n"
+        code, answer = first.upload("ledger.txt", b"source: Lakeside Ledger\n\n" + reprint)
+        assert code == 200
+        first.wait_for_rebuild()
+        (new_id,) = answer["stored"]  # type: ignore[misc]
+        story = json.loads(first.request("GET", f"/api/articles/{new_id}")[1])["story"]
+        after = _versions(first)
+        assert {i for i in after if after[i] != before.get(i)} == {story}
+        (other,) = set(after) - {story}
+        tags = {}
+        for story_id in after:
+            with urllib.request.urlopen(f"{first.url}/api/stories/{story_id}", timeout=60) as response:
+                tags[story_id] = response.headers["ETag"]
+    finally:
+        first.stop()
+    second = LiveServer(db)
+    try:
+        second.wait_for_rebuild()
+        assert _versions(second) == after
+        for story_id, tag in tags.items():
+            code, _ = second.request("GET", f"/api/stories/{story_id}", headers={"If-None-Match": tag})
+            assert code == 304
+        assert (
+            json.loads(second.request("GET", f"/api/stories/{other}/version")[1])["version"] == before[other]
+        )
+    finally:
+        second.stop()

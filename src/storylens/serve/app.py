@@ -28,9 +28,9 @@ from starlette.datastructures import UploadFile
 
 from storylens.config import Settings
 from storylens.model import SCHEMA_VERSION, Briefing, Failure, to_dict
-from storylens.pipeline import brief_articles
 from storylens.provenance import origin_groups
 from storylens.render import environment as briefing_environment
+from storylens.serve.briefs import GroupBrief, brief_groups
 from storylens.serve.diff import compare
 from storylens.serve.intake import (
     MAX_FILES_PER_UPLOAD,
@@ -39,7 +39,7 @@ from storylens.serve.intake import (
     IntakeReport,
     safe_name,
 )
-from storylens.serve.rebuild import BriefFunction, Rebuilder
+from storylens.serve.rebuild import Rebuilder
 from storylens.serve.security import (
     Access,
     BodyTooLarge,
@@ -80,11 +80,11 @@ def create_app(
     watch: Path | None = None,
     settings: Settings | None = None,
     access: Access | None = None,
-    brief: BriefFunction = brief_articles,
+    brief: GroupBrief = brief_groups,
 ) -> FastAPI:
     """The app over the store at `db_path`. Without `access`, writes need a token kept in the
-    store (generated on first start) and only loopback names are answered. `brief` turns the
-    stored articles into briefings in the worker process (the pipeline; tests give others)."""
+    store (generated on first start) and only loopback names are answered. `brief` turns groups
+    of stored articles into briefings in the worker process (the pipeline; tests give others)."""
     settings = settings or Settings()
     store = Store(db_path)
     generated = access is None and store.meta(TOKEN_KEY) is None
@@ -95,7 +95,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if store.unbriefed():  # stored before a stop or a crash: brief them now, not at the next upload
+        # stored (or deleted) before a stop or a crash: brief them now, not at the next upload
+        if store.unbriefed() or store.stale_stories():
             rebuilder.request()
         if watch is not None:
             state.watcher = FolderWatcher(watch, lambda files: _take(state, intake.files(files)))
@@ -241,14 +242,23 @@ def _pages(app: FastAPI, state: AppState) -> None:
             empty_upload=bool(empty),
             quarantined=_quarantined(state),
             error=state.rebuilder.last_error,
+            version=state.store.version(),
         )
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str) -> Response:
         briefing = state.store.briefing(story_id)
-        if briefing is None:
+        version = state.store.story_version(story_id)
+        if briefing is None or version is None:
             return _moved_story(state, story_id, "/stories/")
-        return _render("story_page.html.j2", state, request, b=briefing)
+        # The page also shows whether a rebuild runs and who is looking: both are in its tag.
+        viewer = _viewer(state, request)
+        tag = f'W/"{story_id}-{version}-{int(viewer.logged_in)}-{int(state.rebuilder.running)}"'
+        if _fresh(request, tag):
+            return Response(status_code=304, headers={"ETag": tag})
+        page = _render("story_page.html.j2", state, request, b=briefing, version=version)
+        page.headers["ETag"] = tag
+        return page
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str) -> HTMLResponse:
@@ -324,6 +334,12 @@ def _quarantined(state: AppState) -> list[dict[str, Any]]:
     return rows
 
 
+def _fresh(request: Request, tag: str) -> bool:
+    """Whether the client already holds this version (If-None-Match names its tag)."""
+    given = request.headers.get("if-none-match", "")
+    return tag in {part.strip() for part in given.split(",")}
+
+
 def _delete(state: AppState, article_id: str) -> None:
     if not state.store.delete_article(article_id):
         raise HTTPException(404, f"no article {article_id!r}")
@@ -354,28 +370,63 @@ def _api(app: FastAPI, state: AppState) -> None:
 
     @app.get("/api/status", summary="Whether a rebuild is running, and the articles that failed")
     def status() -> dict[str, Any]:
+        rebuilder = state.rebuilder
         return {
-            "rebuilding": state.rebuilder.running,
+            "rebuilding": rebuilder.running,
             "articles": state.store.article_count(),
-            "last_built": state.rebuilder.last_built,
-            "last_error": state.rebuilder.last_error,
+            "version": state.store.version(),
+            "last_built": rebuilder.last_built,
+            "last_error": rebuilder.last_error,
+            "last_regroup": rebuilder.last_regroup,
+            "placed_since_regroup": rebuilder.placed_since_regroup,
             "failed_articles": _quarantined(state),
         }
 
-    @app.get("/api/stories", summary="Stories, newest activity first")
+    @app.post(
+        "/api/regroup",
+        summary="Group every article from scratch; only stories that change are re-briefed; needs the token",
+    )
+    def regroup() -> dict[str, str]:
+        state.rebuilder.request_regroup()
+        return {"regroup": "requested"}
+
+    @app.get("/api/stories", summary="Stories, newest activity first, each with its version")
     def stories(q: str = "") -> list[dict[str, Any]]:
         briefings = [b for b in state.store.briefings() if not q or _matches(b, q)]
+        versions = state.store.story_versions()
         return [
-            {**to_dict(b.story), "independent_voices": _voices(b), "conflicts": len(b.conflicts)}
+            {
+                **to_dict(b.story),
+                "version": versions.get(b.story.id),
+                "independent_voices": _voices(b),
+                "conflicts": len(b.conflicts),
+            }
             for b in briefings
         ]
 
-    @app.get("/api/stories/{story_id}", summary="One story's briefing (docs/schema.md)")
-    def story(story_id: str) -> Response:
+    @app.get("/api/stories/{story_id}", summary="One story's briefing (docs/schema.md), with an ETag")
+    def story(request: Request, story_id: str) -> Response:
+        version = state.store.story_version(story_id)
         data = state.store.briefing_json(story_id)
-        if data is None:
+        if data is None or version is None:
             return _moved_story(state, story_id, "/api/stories/")
-        return Response(data, media_type="application/json")
+        tag = f'"{story_id}-{version}"'
+        if _fresh(request, tag):
+            return Response(status_code=304, headers={"ETag": tag})
+        return Response(data, media_type="application/json", headers={"ETag": tag})
+
+    @app.get(
+        "/api/stories/{story_id}/version",
+        summary="A story's version: it changes exactly when the story's briefing does (pages poll it)",
+    )
+    def story_version(story_id: str) -> Response:
+        version = state.store.story_version(story_id)
+        if version is None:
+            return _moved_story(state, story_id, "/api/stories/", "/version")
+        return JSONResponse(
+            {"id": story_id, "version": version, "rebuilding": state.rebuilder.running},
+            headers={"Cache-Control": "no-store"},
+        )
 
     @app.get("/api/articles/{article_id}", summary="One clean article with its removed lines and its state")
     def article(article_id: str) -> dict[str, Any]:
@@ -383,17 +434,18 @@ def _api(app: FastAPI, state: AppState) -> None:
         if found is None:
             raise HTTPException(404, f"no article {article_id!r}")
         reason = state.store.quarantined().get(article_id)
-        briefed = state.store.briefing_of(article_id) is not None
-        status = "failed" if reason is not None else "briefed" if briefed else "waiting"
-        return {**to_dict(found), "status": status, "failure": reason}
+        briefing = state.store.briefing_of(article_id)
+        status = "failed" if reason is not None else "briefed" if briefing else "waiting"
+        story_id = briefing.story.id if briefing else None
+        return {**to_dict(found), "status": status, "failure": reason, "story": story_id}
 
 
-def _moved_story(state: AppState, story_id: str, prefix: str) -> Response:
+def _moved_story(state: AppState, story_id: str, prefix: str, suffix: str = "") -> Response:
     """A story whose id changed in a rebuild redirects to its new id; links never break."""
     current = state.store.resolve_story(story_id)
     if current is None:
         raise HTTPException(404, f"no story {story_id!r}: it may have been merged away or never existed")
-    return RedirectResponse(prefix + current, status_code=307)
+    return RedirectResponse(prefix + current + suffix, status_code=307)
 
 
 async def _upload(state: AppState, request: Request) -> IntakeReport | None:

@@ -1,5 +1,6 @@
-// Drag and drop uploads, and a reload when a background rebuild finishes. No inline handlers:
-// the Content-Security-Policy allows only this file.
+// Drag and drop uploads, and live pages: a story page reloads only when its own story's version
+// changes, the story list when any story's does; other pages reload when a background rebuild
+// finishes. No inline handlers: the Content-Security-Policy allows only this file.
 "use strict";
 
 function csrfToken() {
@@ -45,7 +46,26 @@ function setUpDropzone() {
   });
 }
 
+const POLL_MS = 3000;
+
+function followVersion(marker) {
+  // The page asks for its own version and reloads only when it differs from the one it shows;
+  // a rebuild that leaves its story alone just clears the "rebuilding" note.
+  const poll = async () => {
+    try {
+      const answer = await (await fetch(marker.dataset.poll, { cache: "no-store" })).json();
+      if (String(answer.version) !== marker.dataset.version) { window.location.reload(); return; }
+      const note = document.getElementById("rebuild-status");
+      if (note && !answer.rebuilding) note.hidden = true;
+    } catch (error) { /* the server is restarting, or the story moved: try again */ }
+    setTimeout(poll, POLL_MS);
+  };
+  setTimeout(poll, POLL_MS);
+}
+
 function waitForRebuild() {
+  const marker = document.getElementById("live-version");
+  if (marker) { followVersion(marker); return; }
   if (document.body.dataset.rebuilding !== "1") return;
   const poll = async () => {
     try {
