@@ -192,6 +192,13 @@ COMMENTS_AFTER_WORDS = 50
 # Added to the score of a line outside the main block: there even prose is mostly comments,
 # teasers and related-article blurbs.
 OUTSIDE_BLOCK_WEIGHT = 0.6
+# A run of furniture inside the main block that costs this much (see _block_value) ends the
+# article: what follows is another page's teaser or a notice. Chosen on the even-numbered
+# scrapinghub pages.
+GAP_MAX_COST = 20.0
+GAP_WIDGET_LINES = 2
+WIDGET_MAX_WORDS = 6
+LEADING_PART_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -285,19 +292,66 @@ def _features(
 
 
 def main_block(lines: list[str], counts: list[int] | None = None) -> tuple[int, int]:
-    """The run of lines [first, last] with the most prose net of furniture (see _block_value). The largest
-    sum over a contiguous run (Kadane) is the article body, as in Finn et al.'s Body Text
-    Extraction, with lines in place of HTML tokens. `counts`: words per line, if known."""
+    """The run of lines [first, last] that holds the article's prose: the run with the most prose
+    net of furniture (see _block_value), cut at its widest gaps of furniture (see _core_run).
+    `counts`: words per line, if known."""
     counts = [len(words(line)) for line in lines] if counts is None else counts
+    values = [_block_value(line, count) for line, count in zip(lines, counts, strict=True)]
+    first, last = _best_run(values)
+    return _core_run(values, [_is_widget(line) for line in lines], first, last)
+
+
+def _best_run(values: list[float]) -> tuple[int, int]:
+    """The contiguous run with the largest sum (Kadane): the article body, as in Finn et al.'s
+    Body Text Extraction, with lines in place of HTML tokens."""
     best, best_range = float("-inf"), (0, -1)
     running, start = 0.0, 0
-    for index, (line, count) in enumerate(zip(lines, counts, strict=True)):
-        running += _block_value(line, count)
+    for index, value in enumerate(values):
+        running += value
         if running > best:
             best, best_range = running, (start, index)
         if running < 0:
             running, start = 0.0, index + 1
     return best_range
+
+
+def _core_run(values: list[float], widgets: list[bool], first: int, last: int) -> tuple[int, int]:
+    """The part of the run [first, last] with the most prose, where a gap of furniture that costs
+    GAP_MAX_COST or more and holds GAP_WIDGET_LINES lines of page widgets separates parts. A long
+    article absorbs whatever follows it when only the sum counts: teaser lists and cookie notices
+    after the share buttons and tags still add their prose."""
+    parts: list[tuple[float, int, int]] = []
+    start, total, gap, gap_widgets = first, 0.0, 0.0, 0
+    end = first - 1
+    for index in range(first, last + 1):
+        value = values[index]
+        if value > 0:
+            if gap >= GAP_MAX_COST and gap_widgets >= GAP_WIDGET_LINES and end >= start:
+                parts.append((total, start, end))
+                start, total = index, 0.0
+            elif end >= start:
+                total -= gap
+            if end < start:
+                start = index
+            total += value
+            end, gap, gap_widgets = index, 0.0, 0
+        else:
+            gap -= value
+            gap_widgets += widgets[index]
+    if end >= start:
+        parts.append((total, start, end))
+    if not parts:
+        return first, last
+    most = max(total for total, _, _ in parts)
+    # The article comes first; what follows a long gap is only preferred when it is much larger
+    # (the article itself began after a gap).
+    return next((a, b) for total, a, b in parts if total >= LEADING_PART_SHARE * most)
+
+
+def _is_widget(line: str) -> bool:
+    """A short line with interface words: share buttons, "Related", "Comments", "Advertisement"."""
+    lowered = [token.lower() for token in words(line)]
+    return 0 < len(lowered) <= WIDGET_MAX_WORDS and any(token in INTERFACE_WORDS for token in lowered)
 
 
 def _block_value(line: str, count: int) -> float:
