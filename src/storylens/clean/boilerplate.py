@@ -17,7 +17,10 @@ from dataclasses import dataclass
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,:]\d+)*")
+# Chinese and Japanese are written without spaces: each ideograph or kana counts as a word, so
+# that a sentence of them weighs like a sentence (a run of them would be one "word").
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+WORD = re.compile(rf"[{CJK}]|[^\W\d_{CJK}]+(?:['’][^\W\d_{CJK}]+)?|\d+(?:[.,:]\d+)*")
 # Vocabulary of page furniture rather than of news: interface actions and media labels.
 INTERFACE_WORDS = frozenset(
     [
@@ -167,7 +170,12 @@ DISCLAIMER = re.compile(
 )
 LINK_COUNT = re.compile(r"\(\d[\d,]*\)\s*$")  # "Vikings beat the Broncos (145)": a most-read list
 COUNT_LABEL = re.compile(r"^\d[\d,.]*\s*[^\W\d_]+$")  # "12 comments", "3 shares"
-TERMINAL = (".", "!", "?", '"', "”", "'", "’", ":", ")")
+# Sentence ends, with the full-width marks of Chinese and Japanese ("。", "！", "」").
+FULL_STOPS = (".", "!", "?", "。", "！", "？")
+TERMINAL = (*FULL_STOPS, '"', "”", "'", "’", ":", ")", "」", "』", "）", "：")
+# A teaser cut short by the site ("Microsoft removes the safeguard hold for Windows 10 users...")
+# ends in an ellipsis straight after a word: it reads as a sentence but is a link to another page.
+TRUNCATED = re.compile(r"[^\W_]\s?(?:\.{3}|…)$")
 
 # Lines of at least this many words are prose however they look; page furniture is short.
 LONG_LINE_WORDS = 25
@@ -197,6 +205,7 @@ OUTSIDE_BLOCK_WEIGHT = 0.6
 # scrapinghub pages.
 GAP_MAX_COST = 20.0
 GAP_WIDGET_LINES = 2
+GAP_MIN_LINES = 5
 WIDGET_MAX_WORDS = 6
 LEADING_PART_SHARE = 0.5
 
@@ -211,6 +220,12 @@ class LineVerdict:
 
 def words(line: str) -> list[str]:
     return WORD.findall(line)
+
+
+def ends_sentence(line: str) -> bool:
+    """The line ends as a sentence does, and not as a teaser cut short."""
+    line = line.rstrip()
+    return line.endswith(TERMINAL) and not TRUNCATED.search(line)
 
 
 def line_key(line: str) -> str:
@@ -239,7 +254,7 @@ def score_line(
     tokens = words(line) if tokens is None else tokens
     if not tokens:
         return 1.0, "no words"
-    if edge == 0 and len(tokens) >= LONG_LINE_WORDS and line.rstrip().endswith(TERMINAL):
+    if edge == 0 and len(tokens) >= LONG_LINE_WORDS and ends_sentence(line):
         return 0.0, "prose"
     lowered = [token.lower() for token in tokens]
     features = _features(line, tokens, lowered, edge, repeated)
@@ -255,9 +270,9 @@ def _features(
     stop_share = sum(token in ENGLISH_STOP_WORDS for token in lowered) / count
     interface_share = sum(token in INTERFACE_WORDS for token in lowered) / count
     features: list[tuple[float, str]] = []
-    if not line.rstrip().endswith(TERMINAL) or LINK_COUNT.search(line):
+    if not ends_sentence(line) or LINK_COUNT.search(line):
         features.append((0.25, "no sentence punctuation"))
-    if count <= HEADING_MAX_WORDS and not line.rstrip().endswith(TERMINAL):
+    if count <= HEADING_MAX_WORDS and not ends_sentence(line):
         features.append((HEADING_WEIGHT, "section heading or label"))
     if count <= 6:
         features.append((0.2, "very short line"))
@@ -286,7 +301,7 @@ def _features(
     if repeated:
         features.append((0.35, "repeated across pages"))
     features.append((OUTSIDE_BLOCK_WEIGHT * edge, "outside the main block of prose"))
-    if line.rstrip().endswith(TERMINAL) and count >= 12:
+    if ends_sentence(line) and count >= 12:
         features.append((-0.3, "prose"))
     return features
 
@@ -321,12 +336,12 @@ def _core_run(values: list[float], widgets: list[bool], first: int, last: int) -
     article absorbs whatever follows it when only the sum counts: teaser lists and cookie notices
     after the share buttons and tags still add their prose."""
     parts: list[tuple[float, int, int]] = []
-    start, total, gap, gap_widgets = first, 0.0, 0.0, 0
+    start, total, gap, gap_widgets, gap_lines = first, 0.0, 0.0, 0, 0
     end = first - 1
     for index in range(first, last + 1):
         value = values[index]
         if value > 0:
-            if gap >= GAP_MAX_COST and gap_widgets >= GAP_WIDGET_LINES and end >= start:
+            if gap_lines >= GAP_MIN_LINES and gap >= GAP_MAX_COST and gap_widgets >= GAP_WIDGET_LINES and end >= start:
                 parts.append((total, start, end))
                 start, total = index, 0.0
             elif end >= start:
@@ -334,10 +349,11 @@ def _core_run(values: list[float], widgets: list[bool], first: int, last: int) -
             if end < start:
                 start = index
             total += value
-            end, gap, gap_widgets = index, 0.0, 0
+            end, gap, gap_widgets, gap_lines = index, 0.0, 0, 0
         else:
             gap -= value
             gap_widgets += widgets[index]
+            gap_lines += 1
     if end >= start:
         parts.append((total, start, end))
     if not parts:
@@ -351,13 +367,15 @@ def _core_run(values: list[float], widgets: list[bool], first: int, last: int) -
 def _is_widget(line: str) -> bool:
     """A short line with interface words: share buttons, "Related", "Comments", "Advertisement"."""
     lowered = [token.lower() for token in words(line)]
-    return 0 < len(lowered) <= WIDGET_MAX_WORDS and any(token in INTERFACE_WORDS for token in lowered)
+    if not 0 < len(lowered) <= WIDGET_MAX_WORDS or is_caption(line):  # captions sit inside articles
+        return False
+    return any(token in INTERFACE_WORDS for token in lowered)
 
 
 def _block_value(line: str, count: int) -> float:
     """Prose adds its words; a short sentence costs little (a one-line paragraph, a quote);
     anything else costs its words."""
-    if not line.rstrip().endswith(TERMINAL):
+    if not ends_sentence(line):
         return -max(UNPUNCTUATED_PENALTY * count, MIN_LINE_PENALTY)
     return count if count >= PROSE_MIN_WORDS else -SHORT_SENTENCE_PENALTY
 
@@ -397,7 +415,7 @@ def _between_prose(lines: list[str], tokens: list[list[str]], index: int) -> boo
     if (
         not (0 < index < len(lines) - 1)
         or not line[:1].isupper()
-        or not line.rstrip().endswith((".", "!", "?"))
+        or not line.rstrip().endswith(FULL_STOPS)
     ):
         return False
     if not 3 <= len(tokens[index]) < PROSE_MIN_WORDS or is_caption(line):
@@ -406,7 +424,7 @@ def _between_prose(lines: list[str], tokens: list[list[str]], index: int) -> boo
 
 
 def _is_prose(line: str, line_tokens: list[str]) -> bool:
-    return len(line_tokens) >= PROSE_MIN_WORDS and line.rstrip().endswith(TERMINAL) and not is_caption(line)
+    return len(line_tokens) >= PROSE_MIN_WORDS and ends_sentence(line) and not is_caption(line)
 
 
 def comments_start(lines: list[str]) -> int:
@@ -424,6 +442,6 @@ def comments_start(lines: list[str]) -> int:
             return index
         if prose >= RELATED_AFTER_WORDS and RELATED_HEADER.match(line):
             return index
-        if line.rstrip().endswith(TERMINAL):
+        if ends_sentence(line):
             prose += len(words(line))
     return first_author if prose >= COMMENTS_AFTER_WORDS else len(lines)
