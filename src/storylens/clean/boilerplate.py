@@ -208,6 +208,8 @@ GAP_WIDGET_LINES = 2
 GAP_MIN_LINES = 5
 WIDGET_MAX_WORDS = 6
 LEADING_PART_SHARE = 0.5
+# A kept line of at least this many words seen kept before on the same page is a second copy.
+REPEAT_MIN_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -402,11 +404,28 @@ def judge_lines(
         is_repeated = not between and bool(repeated) and " ".join(t.lower() for t in line_tokens) in repeated
         score, reason = score_line(line, edge=edge, repeated=is_repeated, tokens=line_tokens)
         verdicts.append(LineVerdict(line, score, reason if score > threshold else "kept", len(line_tokens)))
+    verdicts = _drop_repeats(verdicts)
     verdicts += [
         LineVerdict(line, 1.0, "readers' comments", len(t))
         for line, t in zip(lines[end:], tokens[end:], strict=True)
     ]
     return verdicts
+
+
+def _drop_repeats(verdicts: list[LineVerdict]) -> list[LineVerdict]:
+    """A paragraph kept twice is said once: pages print the article's lead again as a teaser or
+    show the article a second time for another layout. Only long lines count; a short line may
+    rightly recur (a refrain, "Yes.")."""
+    seen: set[str] = set()
+    result = []
+    for verdict in verdicts:
+        key = line_key(verdict.text)
+        if verdict.reason == "kept" and verdict.word_count >= REPEAT_MIN_WORDS:
+            if key in seen:
+                verdict = LineVerdict(verdict.text, 1.0, "repeated on the page", verdict.word_count)
+            seen.add(key)
+        result.append(verdict)
+    return result
 
 
 def _between_prose(lines: list[str], tokens: list[list[str]], index: int) -> bool:
