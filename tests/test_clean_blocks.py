@@ -20,9 +20,9 @@ ARTICLE = [
 WIDGETS = ["Share this article", "Tweet", "Comments", "Related stories", "Local", "Roads", "Weather"]
 TEASERS = [
     "Bakery wins national prize for its rye bread",
-    "The small family bakery on Mill Street has won a national prize for its rye bread, the third in ten years.",
+    "The small family bakery on Mill Street has won a national prize for its rye bread, its third.",
     "School opens new science wing after two years of work",
-    "Pupils moved into the new science wing on Monday after two years of building work and a long delay.",
+    "Pupils moved into the new science wing on Monday after two years of building work and delays.",
     "Festival returns to the harbour this summer",
     "The folk festival will return to the harbour in July after a break of four years, its organisers said.",
     "Library extends its opening hours in the evening",

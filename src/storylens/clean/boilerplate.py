@@ -406,8 +406,8 @@ def _block_value(line: str, count: int) -> float:
 
 
 def edge_weights(lines: list[str], counts: list[int] | None = None) -> list[float]:
-    """0 inside the main block of prose, 1.0 outside it, CUT_OFF_EDGE in the prose cut off it
-    after the article's end (teasers of other articles written as sentences)."""
+    """0 inside the main block of prose, 1.0 outside it, CUT_OFF_EDGE in the run of prose that
+    was cut off it at the article's end (teasers of other articles written as sentences)."""
     (first, last), (run_first, run_last) = _blocks(lines, counts)
     return [
         0.0 if first <= i <= last else CUT_OFF_EDGE if run_first <= i <= run_last else 1.0
@@ -458,11 +458,7 @@ def _drop_repeats(verdicts: list[LineVerdict]) -> list[LineVerdict]:
 def _between_prose(lines: list[str], tokens: list[list[str]], index: int) -> bool:
     """A short sentence (capitalised, punctuated, not a caption) with prose on either side."""
     line = lines[index]
-    if (
-        not (0 < index < len(lines) - 1)
-        or not line[:1].isupper()
-        or not line.rstrip().endswith(FULL_STOPS)
-    ):
+    if not (0 < index < len(lines) - 1) or not line[:1].isupper() or not line.rstrip().endswith(FULL_STOPS):
         return False
     if not 3 <= len(tokens[index]) < PROSE_MIN_WORDS or is_caption(line):
         return False
