@@ -87,9 +87,7 @@ RIGHTS_NOTICE = re.compile(
 )
 # An agency photo caption's forms: "... is seen before the deadline ..." and a closing place and
 # full date ("... in Los Angeles, November 27, 2011."); a lead says "on Sunday" (dev cluster 0).
-CAPTION_FORM = re.compile(
-    r"\b(?:is|are) (?:seen|pictured|shown)\b|,\s+[A-Z][a-z]+\.? \d{1,2},? \d{4}\.?$"
-)
+CAPTION_FORM = re.compile(r"\b(?:is|are) (?:seen|pictured|shown)\b|,\s+[A-Z][a-z]+\.? \d{1,2},? \d{4}\.?$")
 # A credit after the sentence, in capitals: "... decades ago. USA TODAY" (a video caption).
 TRAILING_CREDIT = re.compile(r"[.!?]\s+[A-Z][A-Z&.' ]{2,30}$")
 # A short candidate naming a medium or a page control is furniture ("Rating is available when the
