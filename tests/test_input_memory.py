@@ -87,3 +87,20 @@ def test_visible_lines_reads_a_tree_without_changing_it() -> None:
     before = lxml.html.tostring(tree)
     assert visible_lines(tree) == ["Intro text", "First para", "after all"]
     assert lxml.html.tostring(tree) == before
+
+
+def test_a_paragraph_longer_than_an_article_is_refused_before_it_is_scored() -> None:
+    from storylens.clean import clean_one
+    from storylens.errors import InputError
+
+    text = "Officials said the bridge would stay closed for repairs. " * 5000  # one line
+    raw = Raw(origin="long.txt", format="text", content=text)
+    tracemalloc.start()
+    try:
+        clean_one(raw)
+        raise AssertionError("a 285,000-character paragraph was kept")
+    except InputError as exc:
+        assert "paragraph of 285,000 characters" in exc.reason
+        assert tracemalloc.get_traced_memory()[1] < len(text)  # refused without splitting it
+    finally:
+        tracemalloc.stop()
