@@ -46,6 +46,7 @@ SPARES = 30
 SEEDED_KEY = "bench_seeded_records"
 MIN_WORDS = 80  # shorter texts are captions and stubs, not articles
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 
 def load_average() -> str:
@@ -143,22 +144,6 @@ def seed(db: Path, records: list[dict[str, Any]], round_size: int, minutes: floa
     return result
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "storylens", "serve", "--db", str(db), "--port", str(port)]
-    process = subprocess.Popen(
-        [*command, "--token", TOKEN], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/api/status", timeout=5)
-            return process
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    process.kill()
-    raise RuntimeError("server did not start")
-
-
 def wait_idle(client: httpx.Client) -> None:
     while client.get("/api/status").json()["rebuilding"]:
         time.sleep(0.1)
@@ -252,7 +237,9 @@ def run_uploads(
     db: Path, held_out: list[dict[str, Any]], count: int, rng: random.Random
 ) -> tuple[list[dict[str, Any]], float, list[int]]:
     port = _free_port()
-    server = start_server(db, port)
+    from serve_load import start_server  # the web benches start the server one way
+
+    server = start_server(db, port, TOKEN, wait=600)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
             wait_idle(client)

@@ -38,12 +38,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(db: Path, port: int, token: str = TOKEN, wait: float = 60.0) -> subprocess.Popen[bytes]:
+    """`storylens serve` on `db` in its own process, once it answers (at most `wait` seconds;
+    a store of thousands of articles takes minutes to open). Shared by the web benches."""
     command = [sys.executable, "-m", "storylens", "serve", "--db", str(db), "--port", str(port)]
     process = subprocess.Popen(
-        [*command, "--token", TOKEN], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [*command, "--token", token], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
             httpx.get(f"http://127.0.0.1:{port}/api/status", timeout=2)
