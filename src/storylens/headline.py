@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from storylens.annotate.sentences import GLUED_SENTENCES
 from storylens.clean.boilerplate import (
     COUNT_LABEL,
     DISCLAIMER,
@@ -109,9 +110,6 @@ MEDIA_LABEL = re.compile(
     r"(?:View|Watch|See|Play|Open|Enlarge|Expand)\s+(?:Images?|Photos?|Video|Gallery|Slideshow)\b)"
 )
 CAPTION_LABEL = re.compile(r"\b(?:media|image|photo) caption\b", re.IGNORECASE)
-# Two sentences run together without a space ("... in Europe and Asia.Oregon Public ..."): the
-# sentence splitter could not part them, so the candidate is not one sentence.
-RUN_TOGETHER = re.compile(r"[a-z]{2}[.!?][A-Z][a-z]")
 HOST_NAME = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+/?$", re.IGNORECASE)
 
 
@@ -178,7 +176,8 @@ def _is_cut(text: str, tokens: list[str], source: HeadlineSource) -> bool:
     stripped = text.strip().rstrip(CLOSING_QUOTES)
     if not tokens or stripped.endswith(("…", "...", ",", ";", ":", "-", "–", "—")):
         return True
-    if tokens[-1].lower() in DANGLING_WORDS or RUN_TOGETHER.search(text):
+    # A title can hold two sentences run together by a lost space; lead sentences are split there.
+    if tokens[-1].lower() in DANGLING_WORDS or GLUED_SENTENCES.search(text):
         return True
     first = text.lstrip(OPENING_QUOTES + " ")[:1]
     if first.islower():
