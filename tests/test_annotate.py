@@ -229,3 +229,17 @@ def test_a_closing_quotation_mark_left_alone_ends_the_sentence_before_it() -> No
         "Next.",
     ]
     assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+def test_sentences_run_together_by_a_lost_space_are_split() -> None:
+    text = (
+        "A man plunged to his death late Wednesday.Officials believe he was 20. "
+        "The U.S. Army said Mr.Smith works at Amazon.com in St. Louis."
+    )
+    sentences = split_sentences("a", text)
+    assert [s.text for s in sentences] == [
+        "A man plunged to his death late Wednesday.",
+        "Officials believe he was 20.",
+        "The U.S. Army said Mr.Smith works at Amazon.com in St. Louis.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in sentences)

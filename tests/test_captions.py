@@ -1,4 +1,4 @@
-"""Credit lines and run-together sentences found on real clusters; prose of the same shape stays."""
+"""Credit lines found on real clusters are captions; prose of the same shape is not."""
 
 from __future__ import annotations
 
@@ -30,19 +30,3 @@ def test_credit_lines_are_captions(line: str) -> None:
 )
 def test_prose_of_the_same_shape_is_not(line: str) -> None:
     assert not is_caption(line)
-
-
-def test_sentences_run_together_by_a_lost_space_are_split() -> None:
-    from storylens.annotate.sentences import split_sentences
-
-    text = (
-        "A man plunged to his death late Wednesday.Officials believe he was 20. "
-        "The U.S. Army said Mr.Smith works at Amazon.com in St. Louis."
-    )
-    sentences = split_sentences("a", text)
-    assert [s.text for s in sentences] == [
-        "A man plunged to his death late Wednesday.",
-        "Officials believe he was 20.",
-        "The U.S. Army said Mr.Smith works at Amazon.com in St. Louis.",
-    ]
-    assert all(text[s.start : s.end] == s.text for s in sentences)
